@@ -1,0 +1,45 @@
+# The two commands of the README: `make up` and `make test`. Everything slow is cached
+# under $EB_CACHE (default ~/.cache/event-backbone), keyed by version.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+ENV := source scripts/env.sh &&
+
+.PHONY: up test toolchain mirror lab-image lab-up lab-down unit lint sanity integration molecule
+
+up: mirror lab-up
+	$(ENV) ansible-playbook -i inventories/lab site.yml
+
+test: mirror lab-image
+	$(MAKE) unit lint sanity integration molecule
+
+toolchain:
+	scripts/host-packages.sh
+	scripts/toolchain.sh
+
+mirror: toolchain
+	mirror/build.sh
+
+lab-image:
+	lab/image.sh >/dev/null
+
+lab-up: lab-image
+	lab/lab.sh up
+
+lab-down:
+	lab/lab.sh down
+
+unit: toolchain
+	$(ENV) pytest tests/unit
+
+lint: toolchain
+	$(ENV) ansible-lint
+
+sanity: toolchain
+	scripts/sanity.sh
+
+integration: mirror
+	$(ENV) pytest tests/integration
+
+# Scenarios run one after another: the machine has two cores.
+molecule: toolchain lab-image
+	$(ENV) export EB_LAB_IMAGE=$$(lab/image.sh) && molecule test --all

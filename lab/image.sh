@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the lab's Debian 12 systemd image from Debian's packages (no registry needed):
+# debootstrap once into a cached rootfs tarball, then `podman import`. Keyed by the
+# package list, so a changed list makes a new image and an unchanged one costs nothing.
+set -euo pipefail
+source "$(dirname "$0")/../scripts/env.sh"
+
+packages=systemd,systemd-sysv,dbus,python3,python3-apt,sudo,iproute2,procps,ca-certificates,openjdk-17-jre-headless,openssl,less
+key=$(echo "bookworm $packages" | sha256sum | cut -c1-12)
+image="localhost/eb-lab-debian12:$key"
+if podman image exists "$image"; then
+  echo "$image"
+  exit 0
+fi
+rootfs_tar="$EB_CACHE/lab/rootfs-bookworm-$key.tar"
+if [ ! -f "$rootfs_tar" ]; then
+  mirror=$(grep -rhoE '^(URIs:|deb) +http[^ ]+/debian\b' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
+    | awk '{print $2}' | head -n1 || true)
+  mirror=${mirror:-http://deb.debian.org/debian}
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  debootstrap --variant=minbase --include="$packages" bookworm "$tmp/rootfs" "$mirror" >&2
+  rm -rf "$tmp"/rootfs/var/lib/apt/lists/* "$tmp"/rootfs/var/cache/apt/archives/*.deb
+  # Containers have no consoles to log in on, nor hardware to wait for.
+  chroot "$tmp/rootfs" systemctl mask getty@tty1.service systemd-udevd.service \
+    systemd-udev-trigger.service systemd-networkd-wait-online.service >&2 || true
+  mkdir -p "$EB_CACHE/lab"
+  tar -C "$tmp/rootfs" -cf "$rootfs_tar.part" .
+  mv "$rootfs_tar.part" "$rootfs_tar"
+fi
+podman import --change 'CMD ["/sbin/init"]' --change 'STOPSIGNAL SIGRTMIN+3' \
+  "$rootfs_tar" "$image" >&2
+echo "$image"

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Builds the artifact mirror under $EB_CACHE/mirror, laid out as the upstream download
+# sites serve it, so that the roles install exactly as they would from the internet:
+#   kafka/<ver>/kafka_<scala>-<ver>.tgz{,.sha512}      assembled from Maven Central jars
+#   dapr/v<ver>/<daprd|placement|scheduler>_linux_amd64.tar.gz{,.sha256}  built from Go modules
+# Each artifact is rebuilt only when its version or this project's inputs change.
+# Usage: mirror/build.sh [kafka|dapr]...   (default: both)
+set -euo pipefail
+source "$(dirname "$0")/../scripts/env.sh"
+here="$EB_ROOT/mirror"
+source "$here/versions.env"
+
+# A stamp of everything an artifact is made from (paths relative to mirror/, globs
+# allowed); equal stamp, nothing to do.
+inputs_hash() {
+  (cd "$here" && for pattern in versions.env "$@"; do cat $pattern; done | sha256sum | cut -c1-16)
+}
+
+# Tarballs are reproducible: same inputs, same bytes, same checksum.
+pack() { # DIR_PARENT ENTRY... > stdout
+  local parent=$1; shift
+  tar -C "$parent" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -cf - "$@" | gzip -n -9
+}
+
+build_kafka() {
+  local name="kafka_${KAFKA_SCALA_VERSION}-${KAFKA_VERSION}"
+  local out="$EB_MIRROR/kafka/$KAFKA_VERSION"
+  local stamp
+  stamp=$(inputs_hash build.sh kafka/pom.xml kafka/bin.table 'kafka/bin/*' 'kafka/config/*')
+  if [ -f "$out/$name.tgz.sha512" ] && [ "$(cat "$out/.inputs" 2>/dev/null)" = "$stamp" ]; then
+    echo "mirror: kafka $KAFKA_VERSION is up to date"
+    return
+  fi
+  echo "mirror: assembling kafka $KAFKA_VERSION from Maven Central"
+  local tmp stage
+  tmp=$(mktemp -d)
+  stage="$tmp/$name"
+  mkdir -p "$stage/libs" "$stage/bin" "$stage/config"
+  mvn -q -B -Dstyle.color=never -f "$here/kafka/pom.xml" -Dmaven.repo.local="$EB_CACHE/m2" \
+    -Dkafka.version="$KAFKA_VERSION" -Dlog4j2.version="$KAFKA_LOG4J2_VERSION" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$stage/libs"
+  install -m 0755 "$here/kafka/bin/kafka-run-class.sh" "$stage/bin/"
+  local launcher class
+  while read -r launcher class; do
+    case "$launcher" in ''|'#'*) continue ;; esac
+    {
+      echo '#!/usr/bin/env bash'
+      if [ "$class" = kafka.Kafka ]; then
+        # The broker's defaults, as upstream: a 1 GiB heap and the server log config.
+        echo ': "${KAFKA_HEAP_OPTS:=-Xmx1G -Xms1G}"'
+        echo ': "${KAFKA_LOG4J_OPTS:=-Dlog4j2.configurationFile=$(dirname "$0")/../config/log4j2.properties}"'
+        echo 'export KAFKA_HEAP_OPTS KAFKA_LOG4J_OPTS'
+      fi
+      echo "exec \"\$(dirname \"\$0\")/kafka-run-class.sh\" $class \"\$@\""
+    } > "$stage/bin/$launcher"
+    chmod 0755 "$stage/bin/$launcher"
+  done < "$here/kafka/bin.table"
+  install -m 0644 "$here"/kafka/config/* "$stage/config/"
+  cat > "$stage/README" <<TXT
+Apache Kafka $KAFKA_VERSION (Scala $KAFKA_SCALA_VERSION), assembled by digital_fte.event_backbone
+for air-gapped sites: libs/ holds the official Apache Kafka jars from Maven Central
+(org.apache.kafka:kafka_$KAFKA_SCALA_VERSION and org.apache.kafka:kafka-tools with their runtime
+dependencies, plus log4j $KAFKA_LOG4J2_VERSION and its SLF4J binding); bin/ and config/ are the
+collection's own.
+TXT
+  mkdir -p "$out"
+  pack "$tmp" "$name" > "$out/$name.tgz.part"
+  mv "$out/$name.tgz.part" "$out/$name.tgz"
+  (cd "$out" && sha512sum "$name.tgz" > "$name.tgz.sha512")
+  echo "$stamp" > "$out/.inputs"
+  rm -rf "$tmp"
+}
+
+build_dapr() {
+  local out="$EB_MIRROR/dapr/v$DAPR_VERSION"
+  local stamp
+  stamp=$(inputs_hash build.sh dapr/go.mod dapr/go.sum)
+  if [ -f "$out/scheduler_linux_amd64.tar.gz.sha256" ] && [ "$(cat "$out/.inputs" 2>/dev/null)" = "$stamp" ]; then
+    echo "mirror: dapr $DAPR_VERSION is up to date"
+    return
+  fi
+  echo "mirror: building dapr $DAPR_VERSION from the Go module proxy"
+  local tmp
+  tmp=$(mktemp -d)
+  # As Dapr's release build: static binaries with the version stamped in; the
+  # `stablecomponents` tag registers every stable component, the Kafka pub/sub and the
+  # local file and env secret stores among them.
+  (
+    cd "$here/dapr"
+    export CGO_ENABLED=0 GOOS=linux GOARCH=amd64
+    go build -tags stablecomponents -trimpath \
+      -ldflags "-s -w -X github.com/dapr/dapr/pkg/buildinfo.version=$DAPR_VERSION" -o "$tmp/" \
+      github.com/dapr/dapr/cmd/daprd github.com/dapr/dapr/cmd/placement github.com/dapr/dapr/cmd/scheduler
+  )
+  mkdir -p "$out"
+  local bin
+  for bin in daprd placement scheduler; do
+    pack "$tmp" "$bin" > "$out/${bin}_linux_amd64.tar.gz"
+    (cd "$out" && sha256sum "${bin}_linux_amd64.tar.gz" > "${bin}_linux_amd64.tar.gz.sha256")
+  done
+  echo "$stamp" > "$out/.inputs"
+  rm -rf "$tmp"
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(kafka dapr)
+for target in "${targets[@]}"; do
+  "build_$target"
+done

@@ -1,0 +1,165 @@
+"""A real single-node KRaft broker for tests, started from the mirror's Kafka tarball.
+
+The broker runs as `java -cp 'libs/*' kafka.Kafka server.properties` on loopback, with
+SASL/SCRAM-SHA-512 for clients (the admin user bootstrapped at format time), SASL/PLAIN
+on the controller listener and the StandardAuthorizer, as the kafka role configures it.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import tarfile
+import time
+import uuid
+
+from kafka import KafkaAdminClient
+from kafka.errors import KafkaError
+
+from tests.lib import paths
+
+ADMIN_USER = "admin"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def kafka_home():
+    """The mirror's tarball unpacked once per version, under the cache."""
+    tarball = paths.kafka_tarball()
+    home = os.path.join(paths.CACHE, "unpacked", os.path.basename(tarball)[: -len(".tgz")])
+    marker = os.path.join(home, ".unpacked-from")
+    stamp = open(tarball + ".sha512", encoding="ascii").read().split()[0]
+    if not os.path.exists(marker) or open(marker, encoding="ascii").read() != stamp:
+        shutil.rmtree(home, ignore_errors=True)
+        parent = os.path.dirname(home)
+        os.makedirs(parent, exist_ok=True)
+        with tarfile.open(tarball) as tar:
+            tar.extractall(parent, filter="tar")
+        with open(marker, "w", encoding="ascii") as fh:
+            fh.write(stamp)
+    return home
+
+
+class KafkaServer:
+    """One combined broker+controller node with SASL/SCRAM clients."""
+
+    def __init__(self, workdir, admin_password=None):
+        self.workdir = workdir
+        self.home = kafka_home()
+        self.port = free_port()
+        self.controller_port = free_port()
+        self.admin_password = admin_password or uuid.uuid4().hex
+        self.cluster_id = None
+        self.process = None
+        self.log_dir = os.path.join(workdir, "data")
+        self.app_log_dir = os.path.join(workdir, "logs")
+        self.config_path = os.path.join(workdir, "server.properties")
+
+    @property
+    def bootstrap(self):
+        return "127.0.0.1:%d" % self.port
+
+    def client_config(self, username=ADMIN_USER, password=None, mechanism="SCRAM-SHA-512"):
+        return {
+            "bootstrap_servers": self.bootstrap,
+            "security_protocol": "SASL_PLAINTEXT",
+            "sasl_mechanism": mechanism,
+            "sasl_plain_username": username,
+            "sasl_plain_password": self.admin_password if password is None else password,
+        }
+
+    def _properties(self):
+        pw = self.admin_password
+        scram_login = ('org.apache.kafka.common.security.scram.ScramLoginModule required '
+                       'username="%s" password="%s";' % (ADMIN_USER, pw))
+        return {
+            "process.roles": "broker,controller",
+            "node.id": "1",
+            "controller.quorum.voters": "1@127.0.0.1:%d" % self.controller_port,
+            "listeners": "SASL_PLAINTEXT://127.0.0.1:%d,CONTROLLER://127.0.0.1:%d"
+            % (self.port, self.controller_port),
+            "advertised.listeners": "SASL_PLAINTEXT://127.0.0.1:%d" % self.port,
+            "controller.listener.names": "CONTROLLER",
+            "listener.security.protocol.map": "CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+            "inter.broker.listener.name": "SASL_PLAINTEXT",
+            "sasl.enabled.mechanisms": "SCRAM-SHA-512,SCRAM-SHA-256",
+            "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
+            # The broker's own login (inter-broker) per enabled mechanism.
+            "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config": scram_login,
+            "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config": scram_login,
+            "sasl.mechanism.controller.protocol": "PLAIN",
+            "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
+            "listener.name.controller.plain.sasl.jaas.config":
+                'org.apache.kafka.common.security.plain.PlainLoginModule required '
+                'username="%s" password="%s" user_%s="%s";' % (ADMIN_USER, pw, ADMIN_USER, pw),
+            "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "super.users": "User:%s" % ADMIN_USER,
+            "allow.everyone.if.no.acl.found": "false",
+            "log.dirs": self.log_dir,
+            "num.partitions": "1",
+            "offsets.topic.replication.factor": "1",
+            "transaction.state.log.replication.factor": "1",
+            "transaction.state.log.min.isr": "1",
+            "group.initial.rebalance.delay.ms": "0",
+        }
+
+    def _env(self):
+        env = dict(os.environ)
+        env.update({
+            "KAFKA_HEAP_OPTS": "-Xmx512M -Xms256M",
+            "LOG_DIR": self.app_log_dir,
+        })
+        return env
+
+    def start(self, timeout=90):
+        os.makedirs(self.app_log_dir, exist_ok=True)
+        with open(self.config_path, "w", encoding="utf-8") as fh:
+            for key, value in self._properties().items():
+                fh.write("%s=%s\n" % (key, value))
+        self.cluster_id = subprocess.run(
+            [os.path.join(self.home, "bin", "kafka-storage.sh"), "random-uuid"],
+            check=True, capture_output=True, text=True, env=self._env(),
+        ).stdout.strip()
+        subprocess.run(
+            [os.path.join(self.home, "bin", "kafka-storage.sh"), "format", "-c", self.config_path,
+             "--cluster-id", self.cluster_id,
+             "--add-scram", "SCRAM-SHA-512=[name=%s,password=%s]" % (ADMIN_USER, self.admin_password)],
+            check=True, capture_output=True, text=True, env=self._env(),
+        )
+        self.process = subprocess.Popen(
+            [os.path.join(self.home, "bin", "kafka-server-start.sh"), self.config_path],
+            stdout=open(os.path.join(self.workdir, "stdout.log"), "wb"),
+            stderr=subprocess.STDOUT, env=self._env(),
+        )
+        self.wait_ready(timeout)
+        return self
+
+    def wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("broker exited with %s; see %s" % (self.process.returncode, self.workdir))
+            try:
+                admin = KafkaAdminClient(request_timeout_ms=5000, **self.client_config())
+                try:
+                    admin.describe_cluster()
+                    return
+                finally:
+                    admin.close()
+            except (KafkaError, OSError) as exc:
+                last = exc
+                time.sleep(1)
+        raise RuntimeError("broker not ready after %ss: %r" % (timeout, last))
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
