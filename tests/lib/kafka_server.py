@@ -114,19 +114,23 @@ class KafkaServer:
         })
         return env
 
+    def _format_args(self):
+        """A new cluster: a fresh id, and the admin user bootstrapped into its metadata."""
+        self.cluster_id = subprocess.run(
+            [os.path.join(self.home, "bin", "kafka-storage.sh"), "random-uuid"],
+            check=True, capture_output=True, text=True, env=self._env(),
+        ).stdout.strip()
+        return ["--cluster-id", self.cluster_id,
+                "--add-scram", "SCRAM-SHA-512=[name=%s,password=%s]" % (ADMIN_USER, self.admin_password)]
+
     def start(self, timeout=90):
         os.makedirs(self.app_log_dir, exist_ok=True)
         with open(self.config_path, "w", encoding="utf-8") as fh:
             for key, value in self._properties().items():
                 fh.write("%s=%s\n" % (key, value))
-        self.cluster_id = subprocess.run(
-            [os.path.join(self.home, "bin", "kafka-storage.sh"), "random-uuid"],
-            check=True, capture_output=True, text=True, env=self._env(),
-        ).stdout.strip()
         subprocess.run(
-            [os.path.join(self.home, "bin", "kafka-storage.sh"), "format", "-c", self.config_path,
-             "--cluster-id", self.cluster_id,
-             "--add-scram", "SCRAM-SHA-512=[name=%s,password=%s]" % (ADMIN_USER, self.admin_password)],
+            [os.path.join(self.home, "bin", "kafka-storage.sh"), "format", "-c", self.config_path]
+            + self._format_args(),
             check=True, capture_output=True, text=True, env=self._env(),
         )
         self.process = subprocess.Popen(

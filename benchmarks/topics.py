@@ -1,0 +1,134 @@
+"""Benchmark (not a test): 1,000 topics through kafka_topic versus a per-topic CLI loop.
+
+Starts its own single-node KRaft broker from the mirror (tests/lib/kafka_server.py), then measures
+in one run, wall clock as a user sees it (ansible-playbook start-up included):
+
+  first_apply_s   kafka_topic creating 1,000 topics in one task
+  noop_s          the same task again (nothing to do), median of three re-runs
+  changed10_s     the same task with the retention of 10% of the topics changed
+  cli_per_topic_s per topic, the loop a runbook would use: `kafka-topics.sh --create` then
+                  `kafka-configs.sh --alter` (measured on CLI_SAMPLE topics, extrapolated)
+
+The topics follow the seed's design (fte.{category}.{subcategory}) and retention classes.
+Its last line of output is one JSON object with those figures and `topics`.
+
+Run: source scripts/env.sh && python benchmarks/topics.py
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from kafka import KafkaAdminClient  # noqa: E402
+
+from tests.lib.ansible_run import run_module  # noqa: E402
+from tests.lib.kafka_server import KafkaServer  # noqa: E402
+
+TOPICS = 1000
+CLI_SAMPLE = 50
+PARTITIONS = 3
+# The seed's retention classes (docs: kafka-setup "Standard Topic Design").
+RETENTION_CLASSES = [
+    ("triggers", "7d"), ("sandbox", "30d"), ("status", "30d"),
+    ("results", "90d"), ("audit", "7y"), ("handoffs", "7d"),
+]
+DAY_MS = 86400 * 1000
+CLI_RETENTION_MS = {"7d": 7 * DAY_MS, "30d": 30 * DAY_MS, "90d": 90 * DAY_MS, "7y": 7 * 365 * DAY_MS}
+
+
+def declared_topics(count, prefix="bench"):
+    topics = []
+    for i in range(count):
+        category, retention = RETENTION_CLASSES[i % len(RETENTION_CLASSES)]
+        topics.append({"name": "fte.%s.%s-%04d" % (category, prefix, i),
+                       "protected": category == "audit",
+                       "config": {"retention.ms": retention}})
+    return topics
+
+
+def module_args(server, topics):
+    return {"bootstrap_servers": [server.bootstrap], "security_protocol": "SASL_PLAINTEXT",
+            "sasl_username": "admin", "sasl_password": server.admin_password,
+            "name_pattern": "fte.{category}.{subcategory}", "partitions": PARTITIONS,
+            "replication_factor": 1, "topics": topics}
+
+
+def timed_apply(server, topics, expect_changes):
+    start = time.monotonic()
+    result = run_module("kafka_topic", module_args(server, topics))
+    elapsed = time.monotonic() - start
+    if result.failed or len(result["changes"]) != expect_changes:
+        raise SystemExit("unexpected result: %s" % {k: result.get(k) for k in ("msg", "changed")}
+                         + " with %d changes" % len(result.get("changes", [])))
+    return elapsed
+
+
+def cli_loop(server, workdir):
+    """Per topic: kafka-topics.sh --create, then kafka-configs.sh --alter (two JVM starts)."""
+    props = os.path.join(workdir, "admin.properties")
+    with open(props, "w", encoding="utf-8") as fh:
+        fh.write("security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\n"
+                 "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
+                 "username=\"admin\" password=\"%s\";\n" % server.admin_password)
+    os.chmod(props, 0o600)
+    bin_dir = os.path.join(server.home, "bin")
+    env = dict(os.environ, LOG_DIR=os.path.join(workdir, "cli-logs"))
+    start = time.monotonic()
+    for topic in declared_topics(CLI_SAMPLE, prefix="cli"):
+        retention = CLI_RETENTION_MS[topic["config"]["retention.ms"]]
+        subprocess.run([os.path.join(bin_dir, "kafka-topics.sh"), "--bootstrap-server", server.bootstrap,
+                        "--command-config", props, "--create", "--topic", topic["name"],
+                        "--partitions", str(PARTITIONS), "--replication-factor", "1"],
+                       check=True, capture_output=True, env=env)
+        subprocess.run([os.path.join(bin_dir, "kafka-configs.sh"), "--bootstrap-server", server.bootstrap,
+                        "--command-config", props, "--alter", "--entity-type", "topics",
+                        "--entity-name", topic["name"], "--add-config", "retention.ms=%d" % retention],
+                       check=True, capture_output=True, env=env)
+    return (time.monotonic() - start) / CLI_SAMPLE
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="eb-bench-") as workdir:
+        server = KafkaServer(workdir).start()
+        try:
+            topics = declared_topics(TOPICS)
+            first = timed_apply(server, topics, TOPICS)
+            admin = KafkaAdminClient(**server.client_config())
+            try:
+                created = sum(1 for t in admin.list_topics() if t.startswith("fte."))
+            finally:
+                admin.close()
+            if created != TOPICS:
+                raise SystemExit("expected %d topics on the broker, found %d" % (TOPICS, created))
+            print("first apply: %d topics in %.2f s" % (TOPICS, first), flush=True)
+
+            # Three no-op re-runs, the median reported: the machine is shared, one run is noisy.
+            noops = [timed_apply(server, topics, 0) for _run in range(3)]
+            noop = sorted(noops)[1]
+            print("no-op re-run: %.2f s (median of %s)" % (noop, ", ".join("%.2f" % n for n in noops)),
+                  flush=True)
+            # What every task pays whatever its size: ansible-playbook, module start, connection.
+            print("for scale, a one-topic no-op: %.2f s" % timed_apply(server, topics[:1], 0), flush=True)
+
+            # 10%: every tenth topic gets a longer retention (longer, so protected topics allow it).
+            for topic in topics[::10]:
+                topic["config"] = {"retention.ms": "8y" if topic["protected"] else "120d"}
+            changed10 = timed_apply(server, topics, TOPICS // 10)
+            print("re-run with 10%% changed: %.2f s" % changed10, flush=True)
+
+            per_topic = cli_loop(server, workdir)
+            print("CLI loop: %.2f s per topic (measured on %d topics); %.0f s extrapolated to %d; "
+                  "first apply is %.0fx faster" % (per_topic, CLI_SAMPLE, per_topic * TOPICS, TOPICS,
+                                                   per_topic * TOPICS / first), flush=True)
+        finally:
+            server.stop()
+    print(json.dumps({"topics": TOPICS, "first_apply_s": round(first, 2), "noop_s": round(noop, 2),
+                      "changed10_s": round(changed10, 2), "cli_per_topic_s": round(per_topic, 3)}))
+
+
+if __name__ == "__main__":
+    main()

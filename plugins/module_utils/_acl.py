@@ -1,0 +1,110 @@
+# Copyright: (c) 2026, Digital FTE platform team
+# Apache License 2.0 (see LICENSE)
+"""Pure planning for kafka_acl: desired ACL entries + the cluster's bindings -> plan and diff."""
+
+from __future__ import annotations
+
+import re
+
+# Operations Kafka accepts per resource type (AclEntry.supportedOperations), plus ALL.
+OPERATIONS = {
+    "topic": ("read", "write", "create", "describe", "delete", "alter", "describe_configs",
+              "alter_configs"),
+    "group": ("read", "describe", "delete", "describe_configs", "alter_configs"),
+    "cluster": ("create", "cluster_action", "describe_configs", "alter_configs", "idempotent_write",
+                "alter", "describe"),
+    "transactional_id": ("describe", "write"),
+    "delegation_token": ("describe",),
+    "user": ("create_tokens", "describe_tokens"),
+}
+CLUSTER_NAME = "kafka-cluster"
+_PRINCIPAL = re.compile(r"^[A-Za-z][A-Za-z0-9]*:.+$")
+# The fields of one binding, in the order used for sorting and display.
+FIELDS = ("principal", "host", "resource_type", "resource_name", "pattern_type", "operation",
+          "permission")
+
+
+class PlanError(Exception):
+    """The request is invalid; nothing may be changed."""
+
+
+def binding_dict(binding):
+    return dict(zip(FIELDS, binding))
+
+
+def describe(binding):
+    b = binding_dict(binding)
+    return "%(permission)s %(principal)s %(operation)s on %(resource_type)s %(pattern_type)s " \
+           "%(resource_name)s from host %(host)s" % b
+
+
+def expand(entries, default_state):
+    """ACL entries (one per principal/resource with several operations) -> {binding: state}.
+
+    A binding is a tuple of FIELDS with lower-case enum values. Raises PlanError listing every
+    invalid entry.
+    """
+    errors = []
+    wanted = {}
+    for index, entry in enumerate(entries):
+        where = "acls[%d]" % index
+        principal = entry.get("principal") or ""
+        rtype = (entry.get("resource_type") or "").lower()
+        name = entry.get("resource_name")
+        pattern = (entry.get("pattern_type") or "literal").lower()
+        host = entry.get("host") or "*"
+        permission = (entry.get("permission") or "allow").lower()
+        state = entry.get("state") or default_state
+        operations = [op.lower() for op in entry.get("operations") or []]
+        problems = []
+        if not _PRINCIPAL.match(principal):
+            problems.append("principal %r must be TYPE:NAME, for example User:alice" % principal)
+        if rtype not in OPERATIONS:
+            problems.append("resource_type %r must be one of %s" % (rtype, ", ".join(OPERATIONS)))
+        if not name:
+            problems.append("resource_name is required")
+        elif rtype == "cluster" and name != CLUSTER_NAME:
+            problems.append("the cluster resource is named %s, not %r" % (CLUSTER_NAME, name))
+        if pattern not in ("literal", "prefixed"):
+            problems.append("pattern_type %r must be literal or prefixed" % pattern)
+        elif pattern == "prefixed" and name == "*":
+            problems.append("'*' is a wildcard only with pattern_type literal")
+        if permission not in ("allow", "deny"):
+            problems.append("permission %r must be allow or deny" % permission)
+        if not operations:
+            problems.append("operations must list at least one operation")
+        elif rtype in OPERATIONS:
+            valid = OPERATIONS[rtype] + ("all",)
+            bad = [op for op in operations if op not in valid]
+            if bad:
+                problems.append("operation(s) %s not valid on %s; valid: %s"
+                                % (", ".join(bad), rtype, ", ".join(valid)))
+        if problems:
+            errors.append("%s: %s" % (where, "; ".join(problems)))
+            continue
+        for op in operations:
+            binding = (principal, host, rtype, name, pattern, op, permission)
+            if wanted.get(binding, state) != state:
+                errors.append("%s: %s is declared both present and absent" % (where, describe(binding)))
+            wanted[binding] = state
+    if errors:
+        raise PlanError("; ".join(errors))
+    return wanted
+
+
+def plan_acls(wanted, actual):
+    """wanted: {binding: 'present'|'absent'}; actual: set of bindings on the cluster."""
+    plan = {"create": [], "delete": [], "changes": [], "diff": []}
+    for binding, state in sorted(wanted.items()):
+        if state == "present" and binding not in actual:
+            plan["create"].append(binding)
+            action, before, after = "create", {}, binding_dict(binding)
+        elif state == "absent" and binding in actual:
+            plan["delete"].append(binding)
+            action, before, after = "delete", binding_dict(binding), {}
+        else:
+            continue
+        plan["changes"].append(dict(binding_dict(binding), action=action))
+        plan["diff"].append({"before_header": describe(binding), "after_header": describe(binding),
+                             "before": before, "after": after})
+    return plan

@@ -1,0 +1,243 @@
+# Copyright: (c) 2026, Digital FTE platform team
+# Apache License 2.0 (see LICENSE)
+"""The one connection layer of the Kafka modules: arguments, admin client, errors, SCRAM login."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+import time
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+
+try:
+    from kafka import KafkaAdminClient
+    from kafka.admin import (
+        ACLFilter,
+        ACLOperation,
+        ACLPermissionType,
+        ACLResourcePatternType,
+        ResourcePatternFilter,
+        ResourceType,
+    )
+    from kafka.errors import KafkaError
+    from kafka.net.sasl.scram import ScramClient
+    from kafka.protocol.parser import KafkaProtocol
+    from kafka.protocol.sasl import SaslAuthenticateRequest, SaslHandshakeRequest
+except ImportError:
+    KAFKA_IMPORT_ERROR = traceback.format_exc()
+    KafkaError = Exception
+else:
+    KAFKA_IMPORT_ERROR = None
+    # kafka-python logs through the root logger's last-resort handler otherwise (stderr).
+    logging.getLogger("kafka").addHandler(logging.NullHandler())
+    logging.getLogger("kafka").propagate = False
+
+KAFKA_ARGUMENT_SPEC = dict(
+    bootstrap_servers=dict(type="list", elements="str", required=True),
+    security_protocol=dict(type="str", default="PLAINTEXT",
+                           choices=["PLAINTEXT", "SASL_PLAINTEXT", "SSL", "SASL_SSL"]),
+    sasl_mechanism=dict(type="str", default="SCRAM-SHA-512",
+                        choices=["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"]),
+    sasl_username=dict(type="str"),
+    sasl_password=dict(type="str", no_log=True),
+    ssl_cafile=dict(type="path"),
+    ssl_certfile=dict(type="path"),
+    ssl_keyfile=dict(type="path"),
+    ssl_check_hostname=dict(type="bool", default=True),
+    connect_timeout=dict(type="int", default=15),
+    request_timeout=dict(type="int", default=60),
+)
+
+KAFKA_REQUIRED_IF = [
+    ("security_protocol", "SASL_PLAINTEXT", ("sasl_username", "sasl_password")),
+    ("security_protocol", "SASL_SSL", ("sasl_username", "sasl_password")),
+]
+
+
+def kafka_argument_spec(**module_options):
+    spec = dict(KAFKA_ARGUMENT_SPEC)
+    spec.update(module_options)
+    return spec
+
+
+class KafkaClient:
+    """Owns the admin connection of one module run; library errors become one fail_json."""
+
+    def __init__(self, module):
+        self.module = module
+        if KAFKA_IMPORT_ERROR:
+            module.fail_json(msg=missing_required_lib("kafka-python (3.0 or later)"),
+                             exception=KAFKA_IMPORT_ERROR)
+        params = module.params
+        self.sasl = params["security_protocol"].startswith("SASL_")
+        self.config = {
+            "bootstrap_servers": params["bootstrap_servers"],
+            "security_protocol": params["security_protocol"],
+            "client_id": "ansible-digital_fte.event_backbone",
+            "request_timeout_ms": params["request_timeout"] * 1000,
+            "bootstrap_timeout_ms": params["connect_timeout"] * 1000,
+        }
+        if self.sasl:
+            self.config.update(sasl_mechanism=params["sasl_mechanism"],
+                               sasl_plain_username=params["sasl_username"],
+                               sasl_plain_password=params["sasl_password"])
+        if params["security_protocol"] in ("SSL", "SASL_SSL"):
+            self.config.update(ssl_cafile=params["ssl_cafile"], ssl_certfile=params["ssl_certfile"],
+                               ssl_keyfile=params["ssl_keyfile"],
+                               ssl_check_hostname=params["ssl_check_hostname"])
+        self._admin = None
+
+    @property
+    def admin(self):
+        if self._admin is None:
+            # No api_version: kafka-python negotiates it (ApiVersions), which works on KRaft.
+            self._admin = self.call("connect to", "Kafka at %s" % ",".join(
+                self.config["bootstrap_servers"]), KafkaAdminClient, **self.config)
+        return self._admin
+
+    def call(self, action, obj, func, *args, **kwargs):
+        """Run one library call; any failure is 'Unable to <action> <obj>: <cause>'."""
+        try:
+            return func(*args, **kwargs)
+        except (KafkaError, OSError, ValueError, TypeError) as exc:
+            self.fail("Unable to %s %s: %s" % (action, obj, exc), exception=traceback.format_exc())
+
+    def fail(self, msg, **kwargs):
+        self.close()
+        self.module.fail_json(msg=msg, **kwargs)
+
+    def close(self):
+        if self._admin is not None:
+            try:
+                self._admin.close()
+            except KafkaError:
+                pass
+            self._admin = None
+
+    def brokers(self):
+        """[{'id', 'host', 'port', 'rack'}] from DescribeCluster, plus cluster id and controller."""
+        cluster = self.call("describe", "the cluster", self.admin.describe_cluster)
+        brokers = [{"id": b["broker_id"], "host": b["host"], "port": b["port"], "rack": b.get("rack"),
+                    "fenced": bool(b.get("is_fenced"))} for b in cluster["brokers"]]
+        return cluster, sorted(brokers, key=lambda b: b["id"])
+
+    def scram_credentials(self, names=None):
+        """{user: {mechanism: iterations}} for the named users (all users when None)."""
+        described = self.call("describe", "SCRAM credentials",
+                              self.admin.describe_user_scram_credentials,
+                              None if names is None else sorted(names))
+        actual = {}
+        for user, info in described.items():
+            if info["error"]:
+                if "does not exist" in info["error"]:
+                    continue
+                self.fail("Unable to describe SCRAM credentials of %s: %s" % (user, info["error"]))
+            actual[user] = dict((ci["mechanism"].name.replace("_", "-"), ci["iterations"])
+                                for ci in info["credential_infos"])
+        return actual
+
+    def acl_bindings(self):
+        """Every ACL binding of the cluster as a tuple (principal, host, resource_type,
+        resource_name, pattern_type, operation, permission), lower-case enum names."""
+        match_all = ACLFilter(principal=None, host=None, operation=ACLOperation.ANY,
+                              permission_type=ACLPermissionType.ANY,
+                              resource_pattern=ResourcePatternFilter(ResourceType.ANY, None,
+                                                                     ACLResourcePatternType.ANY))
+        acls, _error = self.call("describe", "ACLs", self.admin.describe_acls, match_all)
+        return set((a.principal, a.host, a.resource_pattern.resource_type.name.lower(),
+                    a.resource_pattern.resource_name, a.resource_pattern.pattern_type.name.lower(),
+                    a.operation.name.lower(), a.permission_type.name.lower()) for a in acls)
+
+    def raise_for_results(self, action, results):
+        """kafka-python returns per-resource errors as values; any error fails the task."""
+        failed = ["%s: %s" % (name, err) for name, err in results if err]
+        if failed:
+            self.fail("Unable to %s: %s" % (action, "; ".join(failed)))
+
+    def scram_login(self, username, password, mechanism):
+        """True when `password` authenticates `username` with SCRAM `mechanism`, else False.
+
+        A plain blocking SASL exchange with one broker: kafka-python's own connection retries
+        a failed login until its bootstrap timeout and, when the broker's error response and
+        its close arrive together, reports a disconnect instead of the failure.
+        """
+        if not self.sasl:
+            self.fail("Unable to check the password of %s: password checks need a SASL listener "
+                      "(security_protocol SASL_PLAINTEXT or SASL_SSL); or set update_password: "
+                      "on_create" % username)
+        timeout = self.module.params["connect_timeout"]
+        errors = []
+        # The first bootstrap server that answers decides; an unreachable one is skipped.
+        for host, port in self._bootstrap_addresses():
+            try:
+                sock = socket.create_connection((host, port), timeout=timeout)
+            except OSError as exc:
+                errors.append("%s:%s: %s" % (host, port, exc))
+                continue
+            try:
+                if self.config["security_protocol"] == "SASL_SSL":
+                    sock = self._ssl_context().wrap_socket(sock, server_hostname=host)
+                return self._scram_exchange(sock, username, password, mechanism)
+            except (OSError, KafkaError, ValueError) as exc:
+                self.fail("Unable to check the password of %s at %s:%s: %s" % (username, host, port, exc))
+            finally:
+                sock.close()
+        self.fail("Unable to check the password of %s: no bootstrap server reachable (%s)"
+                  % (username, "; ".join(errors)))
+
+    def wait_for_login(self, username, password, mechanism, timeout):
+        """Wait until new credentials are usable (brokers learn them from the metadata log)."""
+        deadline = time.monotonic() + timeout
+        while not self.scram_login(username, password, mechanism):
+            if time.monotonic() > deadline:
+                self.fail("The SCRAM credentials of %s were changed but do not authenticate "
+                          "after %ss" % (username, timeout))
+            time.sleep(0.2)
+
+    def _bootstrap_addresses(self):
+        for server in self.config["bootstrap_servers"]:
+            host, _sep, port = server.rpartition(":")
+            if host:
+                yield host.strip("[]"), int(port)
+            else:
+                yield server, 9092
+
+    def _ssl_context(self):
+        context = ssl.create_default_context(cafile=self.config.get("ssl_cafile"))
+        context.check_hostname = self.config.get("ssl_check_hostname", True)
+        if self.config.get("ssl_certfile"):
+            context.load_cert_chain(self.config["ssl_certfile"], self.config.get("ssl_keyfile"))
+        return context
+
+    @staticmethod
+    def _scram_exchange(sock, username, password, mechanism):
+        parser = KafkaProtocol(client_id="ansible-digital_fte.event_backbone-login")
+
+        def roundtrip(request):
+            parser.send_request(request)
+            sock.sendall(parser.send_bytes())
+            while True:
+                data = sock.recv(65536)
+                if not data:
+                    return None
+                responses = parser.receive_bytes(data)
+                if responses:
+                    return responses[0][1]
+
+        handshake = roundtrip(SaslHandshakeRequest(mechanism=mechanism, version=1))
+        if handshake is None or handshake.error_code:
+            raise ValueError("the broker does not offer SASL mechanism %s" % mechanism)
+        scram = ScramClient(username, password, mechanism)
+        first = roundtrip(SaslAuthenticateRequest(auth_bytes=scram.first_message(), version=1))
+        if first is None or first.error_code:
+            return False
+        scram.process_server_first_message(first.auth_bytes)
+        final = roundtrip(SaslAuthenticateRequest(auth_bytes=scram.final_message(), version=1))
+        if final is None or final.error_code:
+            return False
+        # Also verify the server's signature, as a real client does.
+        scram.process_server_final_message(final.auth_bytes)
+        return True

@@ -1,0 +1,207 @@
+#!/usr/bin/python
+# Copyright: (c) 2026, Digital FTE platform team
+# Apache License 2.0 (see LICENSE)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: kafka_acl
+short_description: Declare Kafka ACL bindings idempotently
+version_added: 0.1.0
+description:
+  - Creates and deletes ACL bindings (principal, host, resource type and name, pattern type,
+    operation, permission) through the Admin API, a whole list in one call, with one read of
+    the cluster's bindings.
+  - Only the declared bindings are touched; bindings the request does not name stay as they are.
+  - The whole request is validated (principal form, resource types, operations valid for each
+    resource type) before the first change; a bad request changes nothing.
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying the cluster.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
+    support: full
+    details: One before/after record per binding created or deleted.
+  idempotent:
+    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
+    support: full
+options:
+  acls:
+    description:
+      - The ACL entries. Each entry stands for one binding per operation in O(acls[].operations).
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      principal:
+        description: The principal as C(TYPE:NAME), for example C(User:dapr-orders).
+        type: str
+        required: true
+      host:
+        description: Host the principal connects from; C(*) for any host.
+        type: str
+        default: "*"
+      resource_type:
+        description: Type of the resource.
+        type: str
+        required: true
+        choices: [topic, group, cluster, transactional_id, delegation_token, user]
+      resource_name:
+        description:
+          - Name of the resource, or the prefix with O(acls[].pattern_type=prefixed). With
+            O(acls[].pattern_type=literal), C(*) means every resource of the type. The cluster
+            resource is named C(kafka-cluster).
+        type: str
+        required: true
+      pattern_type:
+        description: How O(acls[].resource_name) matches resources.
+        type: str
+        choices: [literal, prefixed]
+        default: literal
+      operations:
+        description:
+          - Operations, lower case (C(read), C(write), C(describe), C(idempotent_write), C(all),
+            ...); each must be valid for the resource type.
+        type: list
+        elements: str
+        required: true
+      permission:
+        description: Whether the binding allows or denies.
+        type: str
+        choices: [allow, deny]
+        default: allow
+      state:
+        description: Overrides O(state) for this entry.
+        type: str
+        choices: [present, absent]
+  state:
+    description:
+      - Whether the bindings should exist; the default for every entry.
+    type: str
+    choices: [present, absent]
+    default: present
+extends_documentation_fragment:
+  - digital_fte.event_backbone.kafka
+author:
+  - Digital FTE platform team (@digital-fte)
+"""
+
+EXAMPLES = r"""
+- name: Let the orders service consume its topics
+  digital_fte.event_backbone.kafka_acl:
+    bootstrap_servers: ["kafka1:9092"]
+    security_protocol: SASL_PLAINTEXT
+    sasl_username: admin
+    sasl_password: "{{ kafka_admin_password }}"
+    acls:
+      - principal: User:dapr-orders
+        resource_type: topic
+        resource_name: fte.triggers.
+        pattern_type: prefixed
+        operations: [read, describe]
+      - principal: User:dapr-orders
+        resource_type: group
+        resource_name: dapr-orders
+        operations: [read]
+      - principal: User:old-service
+        resource_type: topic
+        resource_name: "*"
+        operations: [all]
+        state: absent
+"""
+
+RETURN = r"""
+changes:
+  description: One record per binding created or deleted (or, in check mode, that would be).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {action: create, principal: User:dapr-orders, host: "*", resource_type: topic,
+       resource_name: fte.triggers., pattern_type: prefixed, operation: read, permission: allow}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._acl import (
+    PlanError,
+    expand,
+    plan_acls,
+)
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._kafka import (
+    KAFKA_REQUIRED_IF,
+    KafkaClient,
+    kafka_argument_spec,
+)
+
+try:
+    from kafka.admin import (
+        ACL,
+        ACLOperation,
+        ACLPermissionType,
+        ACLResourcePatternType,
+        ResourcePattern,
+        ResourceType,
+    )
+except ImportError:
+    pass  # KafkaClient reports the missing library
+
+
+def to_acl(binding):
+    principal, host, rtype, name, pattern, operation, permission = binding
+    return ACL(principal=principal, host=host, operation=ACLOperation[operation.upper()],
+               permission_type=ACLPermissionType[permission.upper()],
+               resource_pattern=ResourcePattern(ResourceType[rtype.upper()], name,
+                                                ACLResourcePatternType[pattern.upper()]))
+
+
+def main():
+    acl_options = dict(
+        principal=dict(type="str", required=True),
+        host=dict(type="str", default="*"),
+        resource_type=dict(type="str", required=True,
+                           choices=["topic", "group", "cluster", "transactional_id", "delegation_token", "user"]),
+        resource_name=dict(type="str", required=True),
+        pattern_type=dict(type="str", choices=["literal", "prefixed"], default="literal"),
+        operations=dict(type="list", elements="str", required=True),
+        permission=dict(type="str", choices=["allow", "deny"], default="allow"),
+        state=dict(type="str", choices=["present", "absent"]),
+    )
+    module = AnsibleModule(
+        argument_spec=kafka_argument_spec(
+            acls=dict(type="list", elements="dict", required=True, options=acl_options),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        ),
+        required_if=KAFKA_REQUIRED_IF,
+        supports_check_mode=True,
+    )
+    try:
+        wanted = expand(module.params["acls"], module.params["state"])
+    except PlanError as exc:
+        module.fail_json(msg="Invalid request, nothing was changed: %s" % exc)
+
+    client = KafkaClient(module)
+    plan = plan_acls(wanted, client.acl_bindings())
+    if not module.check_mode:
+        if plan["create"]:
+            result = client.call("create", "ACLs", client.admin.create_acls,
+                                 [to_acl(b) for b in plan["create"]])
+            failed = [str(err) for err in result["failed"]]
+            if failed:
+                client.fail("Unable to create ACLs: %s" % "; ".join(failed))
+        if plan["delete"]:
+            for acl_filter, _matched, error in client.call(
+                    "delete", "ACLs", client.admin.delete_acls, [to_acl(b) for b in plan["delete"]]):
+                if error.errno:
+                    client.fail("Unable to delete ACL %s: %s" % (acl_filter, error.__name__))
+    client.close()
+
+    result = dict(changed=bool(plan["changes"]), changes=plan["changes"])
+    if module._diff:
+        result["diff"] = plan["diff"]
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""kafka_acl through ansible-playbook; the bindings are read back and exercised by a real user."""
+from kafka import KafkaAdminClient
+from kafka.admin import (ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType,
+                         ResourcePatternFilter, ResourceType, UserScramCredentialUpsertion)
+
+from tests.integration.kafka_helpers import admin, conn_args, unique
+from tests.lib.ansible_run import run_module
+
+
+def visible_topics(kafka, user, password, names):
+    """Topics the user may describe (metadata hides the others under the authorizer)."""
+    client = KafkaAdminClient(**kafka.client_config(user, password))
+    try:
+        return sorted(t["name"] for t in client.describe_topics(names) if not t["error_code"])
+    finally:
+        client.close()
+
+
+def bindings(kafka, principal):
+    client = admin(kafka)
+    try:
+        every_resource = ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY)
+        acls, _error = client.describe_acls(
+            ACLFilter(principal, None, ACLOperation.ANY, ACLPermissionType.ANY, every_resource))
+    finally:
+        client.close()
+    return sorted((a.resource_pattern.resource_type.name, a.resource_pattern.resource_name,
+                   a.resource_pattern.pattern_type.name, a.operation.name, a.permission_type.name)
+                  for a in acls)
+
+
+def test_acls_create_noop_enforced_and_delete(kafka):
+    user, password = unique("svc-"), unique("pw-")
+    prefix = unique("acl.") + "."
+    topic = prefix + "orders"
+    client = admin(kafka)
+    try:
+        client.alter_user_scram_credentials([UserScramCredentialUpsertion(user, "SCRAM-SHA-512", password)])
+        client.create_topics({topic: {"num_partitions": 1, "replication_factor": 1}})
+    finally:
+        client.close()
+    assert visible_topics(kafka, user, password, [topic]) == []
+
+    principal = "User:" + user
+    args = dict(conn_args(kafka), acls=[
+        {"principal": principal, "resource_type": "topic", "resource_name": prefix,
+         "pattern_type": "prefixed", "operations": ["read", "describe"]},
+        {"principal": principal, "resource_type": "group", "resource_name": user, "operations": ["read"]}])
+
+    check = run_module("kafka_acl", args, check=True, diff=True)
+    assert check["changed"] is True and len(check["changes"]) == 3 and len(check["diff"]) == 3
+    assert bindings(kafka, principal) == []
+
+    real = run_module("kafka_acl", args, diff=True)
+    assert real["changes"] == check["changes"] and real["diff"] == check["diff"]
+    assert bindings(kafka, principal) == [("GROUP", user, "LITERAL", "READ", "ALLOW"),
+                                          ("TOPIC", prefix, "PREFIXED", "DESCRIBE", "ALLOW"),
+                                          ("TOPIC", prefix, "PREFIXED", "READ", "ALLOW")]
+    assert visible_topics(kafka, user, password, [topic]) == [topic]
+
+    assert run_module("kafka_acl", args)["changed"] is False
+
+    # Bad input (write on a group) in the same call as a good change: nothing happens.
+    bad = run_module("kafka_acl", dict(conn_args(kafka), acls=[
+        {"principal": principal, "resource_type": "topic", "resource_name": topic, "operations": ["write"]},
+        {"principal": principal, "resource_type": "group", "resource_name": user, "operations": ["write"]}]))
+    assert bad.failed and "acls[1]: operation(s) write not valid on group" in bad["msg"]
+    assert len(bindings(kafka, principal)) == 3
+
+    # Remove the topic bindings; the group binding, not named here, stays.
+    remove = dict(conn_args(kafka), state="absent", acls=[
+        {"principal": principal, "resource_type": "topic", "resource_name": prefix,
+         "pattern_type": "prefixed", "operations": ["describe", "read"]}])
+    check = run_module("kafka_acl", remove, check=True)
+    assert [c["operation"] for c in check["changes"]] == ["describe", "read"]
+    assert run_module("kafka_acl", remove)["changes"] == check["changes"]
+    assert bindings(kafka, principal) == [("GROUP", user, "LITERAL", "READ", "ALLOW")]
+    assert visible_topics(kafka, user, password, [topic]) == []
+    assert run_module("kafka_acl", remove)["changed"] is False
