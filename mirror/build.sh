@@ -13,6 +13,8 @@ source "$here/versions.env"
 # A stamp of everything an artifact is made from (paths relative to mirror/, globs
 # allowed); equal stamp, nothing to do.
 inputs_hash() {
+  # Unquoted on purpose: each pattern is a glob.
+  # shellcheck disable=SC2086
   (cd "$here" && for pattern in versions.env "$@"; do cat $pattern; done | sha256sum | cut -c1-16)
 }
 
@@ -47,9 +49,11 @@ build_kafka() {
       echo '#!/usr/bin/env bash'
       if [ "$class" = kafka.Kafka ]; then
         # The broker's defaults, as upstream: a 1 GiB heap and the server log config.
-        echo ': "${KAFKA_HEAP_OPTS:=-Xmx1G -Xms1G}"'
-        echo ': "${KAFKA_LOG4J_OPTS:=-Dlog4j2.configurationFile=$(dirname "$0")/../config/log4j2.properties}"'
-        echo 'export KAFKA_HEAP_OPTS KAFKA_LOG4J_OPTS'
+        cat <<'SH'
+: "${KAFKA_HEAP_OPTS:=-Xmx1G -Xms1G}"
+: "${KAFKA_LOG4J_OPTS:=-Dlog4j2.configurationFile=$(dirname "$0")/../config/log4j2.properties}"
+export KAFKA_HEAP_OPTS KAFKA_LOG4J_OPTS
+SH
       fi
       echo "exec \"\$(dirname \"\$0\")/kafka-run-class.sh\" $class \"\$@\""
     } > "$stage/bin/$launcher"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by every project script: one place that says where things live.
 # EB_CACHE holds what is slow to make (toolchain, mirror, lab image), keyed by version.
 : "${EB_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/event-backbone}"

@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 ANSIBLE_BUNDLE_VERSION=12.3.0 # the PyPI package that carries containers.podman
-req_hash=$(cat "$EB_ROOT/requirements.txt" | sha256sum | cut -c1-16)
+req_hash=$(sha256sum < "$EB_ROOT/requirements.txt" | cut -c1-16)
 venv="$EB_CACHE/venv/py311-$req_hash"
 if [ ! -e "$venv/.complete" ]; then
   rm -rf "$venv"

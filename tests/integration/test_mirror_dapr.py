@@ -58,7 +58,8 @@ def test_daprd_reports_its_pinned_version_and_is_healthy(sidecar):
 
 
 def test_daprd_loaded_the_kafka_pubsub_and_secret_store(sidecar):
-    _, metadata = http("GET", sidecar.url + "/v1.0/metadata")
+    status, metadata = http("GET", sidecar.url + "/v1.0/metadata")
+    assert status == 200
     loaded = {(c["name"], c["type"]) for c in metadata["components"]}
     assert ("pubsub", "pubsub.kafka") in loaded
     assert ("backbone-secrets", "secretstores.local.file") in loaded
@@ -66,9 +67,9 @@ def test_daprd_loaded_the_kafka_pubsub_and_secret_store(sidecar):
 
 def test_publish_through_dapr_is_read_back_from_kafka(sidecar, kafka):
     task_id = uuid.uuid4().hex
-    status, _ = http("POST", sidecar.url + "/v1.0/publish/pubsub/" + TOPIC,
+    status, body = http("POST", sidecar.url + "/v1.0/publish/pubsub/" + TOPIC,
                      {"task_id": task_id, "status": "running"})
-    assert status == 204
+    assert (status, body) == (204, None)
     consumer = KafkaConsumer(TOPIC, auto_offset_reset="earliest", consumer_timeout_ms=15000,
                              **kafka.client_config())
     try:

@@ -65,7 +65,7 @@ def test_role_variables_used_in_tasks_are_documented():
         used = set()
         for folder in ("tasks", "templates", "handlers"):
             root = os.path.join(ROLES_DIR, role, folder)
-            for dirpath, _, files in os.walk(root):
+            for dirpath, _dirs, files in os.walk(root):
                 for name in files:
                     with open(os.path.join(dirpath, name), encoding="utf-8") as fh:
                         used.update(re.findall(r"(?<![\w.])(%s_[a-z0-9_]+)" % re.escape(role), fh.read()))
