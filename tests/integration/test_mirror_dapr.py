@@ -68,7 +68,7 @@ def test_daprd_loaded_the_kafka_pubsub_and_secret_store(sidecar):
 def test_publish_through_dapr_is_read_back_from_kafka(sidecar, kafka):
     task_id = uuid.uuid4().hex
     status, body = http("POST", sidecar.url + "/v1.0/publish/pubsub/" + TOPIC,
-                     {"task_id": task_id, "status": "running"})
+                        {"task_id": task_id, "status": "running"})
     assert (status, body) == (204, None)
     consumer = KafkaConsumer(TOPIC, auto_offset_reset="earliest", consumer_timeout_ms=15000,
                              **kafka.client_config())
