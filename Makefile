@@ -40,6 +40,7 @@ sanity: toolchain
 integration: mirror
 	$(ENV) pytest tests/integration
 
-# Scenarios run one after another: the machine has two cores.
+# Scenarios run one after another: the machine has two cores. Molecule installs the
+# collection under ~/.ansible, shared by every checkout: the lock keeps runs apart.
 molecule: toolchain lab-image
-	$(ENV) export EB_LAB_IMAGE=$$(lab/image.sh) && molecule test --all
+	$(ENV) export EB_LAB_IMAGE=$$(lab/image.sh) && flock /tmp/eb-molecule.lock molecule test --all

@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 
 from tests.lib import paths
-from tests.lib.kafka_server import free_port
+from tests.lib.kafka_server import free_port, terminate
 
 
 def daprd_binary(workdir):
@@ -68,10 +68,4 @@ class Daprd:
         raise RuntimeError("daprd not healthy after %ss; see %s" % (timeout, self.log_path))
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, 20)

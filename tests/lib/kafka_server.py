@@ -26,6 +26,17 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def terminate(process, grace):
+    """Stop a server process: SIGTERM, then SIGKILL after `grace` seconds."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def kafka_home():
     """The mirror's tarball unpacked once per version, under the cache."""
     tarball = paths.kafka_tarball()
@@ -160,10 +171,4 @@ class KafkaServer:
         raise RuntimeError("broker not ready after %ss: %r" % (timeout, last))
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, 30)
