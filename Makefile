@@ -40,7 +40,6 @@ sanity: toolchain
 integration: mirror
 	$(ENV) pytest tests/integration
 
-# Scenarios run one after another: the machine has two cores. Molecule installs the
-# collection under ~/.ansible, shared by every checkout: the lock keeps runs apart.
+# Scenarios run one after another, and one checkout at a time: the machine has two cores.
 molecule: toolchain lab-image
 	$(ENV) export EB_LAB_IMAGE=$$(lab/image.sh) && flock /tmp/eb-molecule.lock molecule test --all

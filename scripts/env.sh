@@ -11,4 +11,7 @@ export GOMODCACHE="$EB_CACHE/go/mod" GOCACHE="$EB_CACHE/go/build" GOFLAGS=-modca
 export CONTAINERS_CONF="$EB_ROOT/lab/containers.conf"
 export PATH="$EB_VENV/bin:$PATH"
 export ANSIBLE_CONFIG="$EB_ROOT/ansible.cfg"
+# Ansible's home inside the checkout: Molecule and ansible-lint then find this checkout's
+# collection link there, rather than a copy another checkout left in ~/.ansible.
+export ANSIBLE_HOME="$EB_ROOT/.ansible"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
