@@ -5,7 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 
-packages=systemd,systemd-sysv,dbus,python3,python3-apt,sudo,iproute2,procps,ca-certificates,openjdk-17-jre-headless,openssl,less
+packages=systemd,systemd-sysv,dbus,python3,python3-apt,python3-venv,sudo,curl,iproute2,procps,ca-certificates,openjdk-17-jre-headless,openssl,less
 key=$(echo "bookworm $packages" | sha256sum | cut -c1-12)
 image="localhost/eb-lab-debian12:$key"
 if podman image exists "$image"; then

@@ -3,8 +3,9 @@
 # sites serve it, so that the roles install exactly as they would from the internet:
 #   kafka/<ver>/kafka_<scala>-<ver>.tgz{,.sha512}      assembled from Maven Central jars
 #   dapr/v<ver>/<daprd|placement|scheduler>_linux_amd64.tar.gz{,.sha256}  built from Go modules
+#   python/*.whl   wheelhouse of examples/fte_service/requirements.txt (pip --find-links)
 # Each artifact is rebuilt only when its version or this project's inputs change.
-# Usage: mirror/build.sh [kafka|dapr]...   (default: both)
+# Usage: mirror/build.sh [kafka|dapr|python]...   (default: all three)
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 here="$EB_ROOT/mirror"
@@ -25,21 +26,27 @@ pack() { # DIR_PARENT ENTRY... > stdout
 }
 
 build_kafka() {
-  local name="kafka_${KAFKA_SCALA_VERSION}-${KAFKA_VERSION}"
-  local out="$EB_MIRROR/kafka/$KAFKA_VERSION"
+  build_kafka_release "$KAFKA_VERSION"
+  build_kafka_release "$KAFKA_UPGRADE_VERSION"
+}
+
+build_kafka_release() { # VERSION
+  local version=$1
+  local name="kafka_${KAFKA_SCALA_VERSION}-${version}"
+  local out="$EB_MIRROR/kafka/$version"
   local stamp
   stamp=$(inputs_hash build.sh kafka/pom.xml kafka/bin.table 'kafka/bin/*' 'kafka/config/*')
   if [ -f "$out/$name.tgz.sha512" ] && [ "$(cat "$out/.inputs" 2>/dev/null)" = "$stamp" ]; then
-    echo "mirror: kafka $KAFKA_VERSION is up to date"
+    echo "mirror: kafka $version is up to date"
     return
   fi
-  echo "mirror: assembling kafka $KAFKA_VERSION from Maven Central"
+  echo "mirror: assembling kafka $version from Maven Central"
   local tmp stage
   tmp=$(mktemp -d)
   stage="$tmp/$name"
   mkdir -p "$stage/libs" "$stage/bin" "$stage/config"
   mvn -q -B -Dstyle.color=never -f "$here/kafka/pom.xml" -Dmaven.repo.local="$EB_CACHE/m2" \
-    -Dkafka.version="$KAFKA_VERSION" -Dlog4j2.version="$KAFKA_LOG4J2_VERSION" \
+    -Dkafka.version="$version" -Dlog4j2.version="$KAFKA_LOG4J2_VERSION" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$stage/libs"
   install -m 0755 "$here/kafka/bin/kafka-run-class.sh" "$stage/bin/"
   local launcher class
@@ -61,7 +68,7 @@ SH
   done < "$here/kafka/bin.table"
   install -m 0644 "$here"/kafka/config/* "$stage/config/"
   cat > "$stage/README" <<TXT
-Apache Kafka $KAFKA_VERSION (Scala $KAFKA_SCALA_VERSION), assembled by digital_fte.event_backbone
+Apache Kafka $version (Scala $KAFKA_SCALA_VERSION), assembled by digital_fte.event_backbone
 for air-gapped sites: libs/ holds the official Apache Kafka jars from Maven Central
 (org.apache.kafka:kafka_$KAFKA_SCALA_VERSION and org.apache.kafka:kafka-tools with their runtime
 dependencies, plus log4j $KAFKA_LOG4J2_VERSION and its SLF4J binding); bin/ and config/ are the
@@ -106,8 +113,43 @@ build_dapr() {
   rm -rf "$tmp"
 }
 
+# The wheels of the reference service for hosts without an index: binary wheels only, for
+# the Python of Debian 12 on x86_64, exactly the pinned set (the requirements file pins
+# every transitive dependency; a missing pin fails the build rather than drifting).
+# Keyed by the requirements file and the target, so a warm run downloads nothing.
+build_python() {
+  local out="$EB_MIRROR/python"
+  local req="$EB_ROOT/examples/fte_service/requirements.txt"
+  local target=(--only-binary=:all: --python-version "$WHEELHOUSE_PYTHON_VERSION"
+    --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64)
+  local stamp
+  stamp=$( (cat "$req"; echo "${target[*]}") | sha256sum | cut -c1-16)
+  if [ "$(cat "$out/.inputs" 2>/dev/null)" = "$stamp" ]; then
+    echo "mirror: python wheelhouse is up to date"
+    return
+  fi
+  echo "mirror: downloading the python wheelhouse of examples/fte_service"
+  local tmp
+  mkdir -p "$EB_MIRROR"
+  tmp=$(mktemp -d "$EB_MIRROR/.python.XXXXXX")
+  pip download -q --disable-pip-version-check "${target[@]}" -d "$tmp" -r "$req"
+  local pinned got
+  pinned=$(grep -cE '^[A-Za-z0-9]' "$req")
+  got=$(find "$tmp" -name '*.whl' | wc -l)
+  if [ "$pinned" != "$got" ]; then
+    echo "mirror: $req pins $pinned packages but pip downloaded $got wheels; pin every dependency" >&2
+    ls "$tmp" >&2
+    rm -rf "$tmp"
+    exit 1
+  fi
+  echo "$stamp" > "$tmp/.inputs"
+  chmod 0755 "$tmp"
+  rm -rf "$out"
+  mv "$tmp" "$out"
+}
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(kafka dapr)
+[ ${#targets[@]} -gt 0 ] || targets=(kafka dapr python)
 for target in "${targets[@]}"; do
   "build_$target"
 done

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import (
+    purge_errors,
+    purge_pattern,
+)
+
 # Operations Kafka accepts per resource type (AclEntry.supportedOperations), plus ALL.
 OPERATIONS = {
     "topic": ("read", "write", "create", "describe", "delete", "alter", "describe_configs",
@@ -38,11 +43,12 @@ def describe(binding):
            "%(resource_name)s from host %(host)s" % b
 
 
-def expand(entries, default_state):
+def expand(entries, default_state, purge=(), login_user=None):
     """ACL entries (one per principal/resource with several operations) -> {binding: state}.
 
     A binding is a tuple of FIELDS with lower-case enum values. Raises PlanError listing every
-    invalid entry.
+    invalid entry and every refused `purge` pattern (one matching User:<login_user>, the
+    principal the module logs in as, or one that matches every principal).
     """
     errors = []
     wanted = {}
@@ -87,24 +93,36 @@ def expand(entries, default_state):
             if wanted.get(binding, state) != state:
                 errors.append("%s: %s is declared both present and absent" % (where, describe(binding)))
             wanted[binding] = state
+    errors += purge_errors(purge, None if login_user is None else "User:" + login_user,
+                           "principal", "User:fte-*")
     if errors:
         raise PlanError("; ".join(errors))
     return wanted
 
 
-def plan_acls(wanted, actual):
-    """wanted: {binding: 'present'|'absent'}; actual: set of bindings on the cluster."""
+def plan_acls(wanted, actual, purge=()):
+    """wanted: {binding: 'present'|'absent'}; actual: set of bindings on the cluster.
+
+    purge: principal patterns; an existing binding whose principal matches one and that
+    `wanted` does not name is deleted too, whatever its resource.
+    """
     plan = {"create": [], "delete": [], "changes": [], "diff": []}
     for binding, state in sorted(wanted.items()):
         if state == "present" and binding not in actual:
-            plan["create"].append(binding)
-            action, before, after = "create", {}, binding_dict(binding)
+            _add(plan, "create", binding)
         elif state == "absent" and binding in actual:
-            plan["delete"].append(binding)
-            action, before, after = "delete", binding_dict(binding), {}
-        else:
-            continue
-        plan["changes"].append(dict(binding_dict(binding), action=action))
-        plan["diff"].append({"before_header": describe(binding), "after_header": describe(binding),
-                             "before": before, "after": after})
+            _add(plan, "delete", binding)
+    for binding in sorted(set(actual) - set(wanted)):
+        pattern = purge_pattern(binding[0], purge)
+        if pattern is not None:
+            _add(plan, "delete", binding, reason="not declared; principal matches purge pattern %s" % pattern)
     return plan
+
+
+def _add(plan, action, binding, **extra):
+    plan[action].append(binding)
+    record = binding_dict(binding)
+    before, after = (record, {}) if action == "delete" else ({}, record)
+    plan["changes"].append(dict(record, action=action, **extra))
+    plan["diff"].append({"before_header": describe(binding), "after_header": describe(binding),
+                         "before": before, "after": after})

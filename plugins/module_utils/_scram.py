@@ -4,6 +4,12 @@
 
 from __future__ import annotations
 
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import (
+    declared_entries,
+    purge_errors,
+    purge_pattern,
+)
+
 MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512")
 # Kafka's bounds for SCRAM iterations (ScramMechanism.minIterations/maxIterations).
 MIN_ITERATIONS, MAX_ITERATIONS = 4096, 16384
@@ -20,22 +26,15 @@ def desired_users(params):
     """Module parameters -> per-user specs (top-level values are defaults for `users`)."""
     keys = ("password", "mechanism", "iterations", "state", "update_password")
     defaults = dict((k, params.get(k)) for k in keys)
-    if params.get("name") is not None:
-        entries = [{"name": params["name"]}]
-    else:
-        entries = params.get("users") or []
-    specs = []
-    for entry in entries:
-        spec = dict(defaults, name=entry.get("name"))
-        for key in keys:
-            if entry.get(key) is not None:
-                spec[key] = entry[key]
-        specs.append(spec)
-    return specs
+    return [spec for _entry, spec in declared_entries(params, "users", defaults, keys)]
 
 
-def validate_users(specs):
-    """Every problem of the request at once, before anything is read or changed."""
+def validate_users(specs, purge=(), login_user=None):
+    """Every problem of the request at once, before anything is read or changed.
+
+    purge: the `purge` patterns; login_user: the user the module logs in as (sasl_username),
+    which no pattern may match.
+    """
     errors = []
     seen = set()
     for spec in specs:
@@ -58,6 +57,7 @@ def validate_users(specs):
         if iterations is None or not MIN_ITERATIONS <= iterations <= MAX_ITERATIONS:
             errors.append("user %s: iterations must be between %d and %d, got %s"
                           % (name, MIN_ITERATIONS, MAX_ITERATIONS, iterations))
+    errors += purge_errors(purge, login_user, "user", "fte-*")
     if errors:
         raise PlanError("; ".join(errors))
 
@@ -84,11 +84,14 @@ def _view(credentials, changed_mechanism=None):
         for mech, it in sorted(credentials.items()))}
 
 
-def plan_users(specs, actual, login_ok):
+def plan_users(specs, actual, login_ok, purge=()):
     """Compare desired users with the cluster.
 
-    actual: {user: {mechanism: iterations}} for users that have SCRAM credentials.
+    actual: {user: {mechanism: iterations}} for users that have SCRAM credentials (with
+    `purge`, every such user of the cluster).
     login_ok: {(user, mechanism): bool} for every pair login_checks() returned.
+    purge: patterns; an existing user that matches one and is not declared loses every
+    SCRAM credential.
     Returns upsert [(user, mechanism, iterations)], delete [(user, mechanism)], changes, diff.
     """
     plan = {"upsert": [], "delete": [], "changes": [], "diff": []}
@@ -122,4 +125,35 @@ def plan_users(specs, actual, login_ok):
         plan["diff"].append({"before_header": name, "after_header": name,
                              "before": _view(current) if current else {},
                              "after": _view(after, changed_mechanism=mech)})
+    declared = set(spec["name"] for spec in specs)
+    for name in sorted(set(actual) - declared):
+        pattern = purge_pattern(name, purge)
+        if pattern is None or not actual[name]:
+            continue
+        for mech in sorted(actual[name]):
+            plan["delete"].append((name, mech))
+        plan["changes"].append({"user": name, "action": "delete", "mechanisms": sorted(actual[name]),
+                                "reason": "not declared; matches purge pattern %s" % pattern})
+        plan["diff"].append({"before_header": name, "after_header": name,
+                             "before": _view(actual[name]), "after": {}})
     return plan
+
+
+def alteration_rounds(plan):
+    """The plan's alterations as successive AlterUserScramCredentials requests.
+
+    Kafka refuses a request that alters one user twice ("A user credential cannot be altered
+    twice in the same request"), also for two mechanisms, so the n-th alteration of a user goes
+    into the n-th request. Returns [[('delete', user, mechanism) or
+    ('upsert', user, mechanism, iterations)]]: one request for most plans, one per credential
+    of a user that loses several.
+    """
+    rounds = []
+    seen = {}
+    for alteration in [("delete",) + d for d in plan["delete"]] + [("upsert",) + u for u in plan["upsert"]]:
+        index = seen.get(alteration[1], 0)
+        seen[alteration[1]] = index + 1
+        if index == len(rounds):
+            rounds.append([])
+        rounds[index].append(alteration)
+    return rounds

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import declared_entries
+
 # Topic-level configs of Apache Kafka 4.1 (LogConfig); the integration tests compare this
 # set with what the broker reports, so a broker upgrade that adds keys is noticed.
 TOPIC_CONFIG_KEYS = frozenset((
@@ -52,31 +54,27 @@ class PlanError(Exception):
 
 def parse_duration_ms(key, value):
     """'7d' -> 604800000; ints and digit strings pass through; 'forever' -> -1 where valid."""
-    if isinstance(value, bool):
-        raise PlanError("config %s: %r is not a duration" % (key, value))
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if text.lower() == "forever":
+    if isinstance(value, str) and value.strip().lower() == "forever":
         if key not in FOREVER_KEYS:
             raise PlanError("config %s: 'forever' is only valid for %s"
                             % (key, ", ".join(sorted(FOREVER_KEYS))))
         return -1
-    if re.match(r"^-?\d+$", text):
-        return int(text)
-    match = _QUANTITY.match(text)
-    unit = match.group(2).lower() if match else None
-    if unit not in MS_PER_UNIT:
-        raise PlanError("config %s: %r is not a duration; use an integer number of milliseconds "
-                        "or a number with one of the units %s (y = 365d), or 'forever'"
-                        % (key, value, ", ".join(MS_PER_UNIT)))
-    return _whole(key, value, float(match.group(1)) * MS_PER_UNIT[unit], "milliseconds")
+    return _parse_quantity(key, value, "duration", MS_PER_UNIT, "milliseconds",
+                           "use an integer number of milliseconds or a number with one of the units "
+                           "%s (y = 365d), or 'forever'" % ", ".join(MS_PER_UNIT))
 
 
 def parse_size_bytes(key, value):
     """'10GiB' -> 10737418240; ints and digit strings pass through."""
+    return _parse_quantity(key, value, "size", BYTES_PER_UNIT, "bytes",
+                           "use an integer number of bytes or a number with one of the units B, KB, "
+                           "MB, GB, TB, KiB, MiB, GiB, TiB")
+
+
+def _parse_quantity(key, value, kind, units, base_unit, hint):
+    """An int, a digit string, or a number with one of `units` -> a whole number of base_unit."""
     if isinstance(value, bool):
-        raise PlanError("config %s: %r is not a size" % (key, value))
+        raise PlanError("config %s: %r is not a %s" % (key, value, kind))
     if isinstance(value, int):
         return value
     text = str(value).strip()
@@ -84,10 +82,9 @@ def parse_size_bytes(key, value):
         return int(text)
     match = _QUANTITY.match(text)
     unit = match.group(2).lower() if match else None
-    if unit not in BYTES_PER_UNIT:
-        raise PlanError("config %s: %r is not a size; use an integer number of bytes or a number "
-                        "with one of the units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB" % (key, value))
-    return _whole(key, value, float(match.group(1)) * BYTES_PER_UNIT[unit], "bytes")
+    if unit not in units:
+        raise PlanError("config %s: %r is not a %s; %s" % (key, value, kind, hint))
+    return _whole(key, value, float(match.group(1)) * units[unit], base_unit)
 
 
 def _whole(key, value, amount, unit):
@@ -203,16 +200,10 @@ def desired_topics(params):
         "state": params.get("state") or "present",
         "protected": bool(params.get("protected")),
     }
-    if params.get("name") is not None:
-        entries = [{"name": params["name"]}]
-    else:
-        entries = params.get("topics") or []
     specs = []
-    for entry in entries:
-        spec = dict(defaults, name=entry.get("name"))
-        for key in ("partitions", "replication_factor", "reset_config", "state", "protected"):
-            if entry.get(key) is not None:
-                spec[key] = entry[key]
+    for entry, spec in declared_entries(params, "topics", defaults,
+                                        ("partitions", "replication_factor", "reset_config", "state",
+                                         "protected")):
         spec["config"] = dict(defaults["config"], **(entry.get("config") or {}))
         specs.append(spec)
     return specs

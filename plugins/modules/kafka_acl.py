@@ -12,7 +12,8 @@ description:
   - Creates and deletes ACL bindings (principal, host, resource type and name, pattern type,
     operation, permission) through the Admin API, a whole list in one call, with one read of
     the cluster's bindings.
-  - Only the declared bindings are touched; bindings the request does not name stay as they are.
+  - Only the declared bindings are touched; bindings the request does not name stay as they are,
+    except those of the principals that O(purge) names.
   - The whole request is validated (principal form, resource types, operations valid for each
     resource type) before the first change; a bad request changes nothing.
 attributes:
@@ -81,6 +82,20 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  purge:
+    description:
+      - Principals the request owns, as case-sensitive C(fnmatch) patterns (C(*), C(?),
+        C([seq])) over C(TYPE:NAME), for example C(User:fte-*).
+      - Every existing binding whose principal matches a pattern and that O(acls) does not
+        declare with state C(present) is deleted, on any resource type, in the same DeleteAcls
+        call as the other deletions. Bindings of principals that match no pattern are never
+        touched.
+      - Refused, before anything is changed, are a pattern of nothing but C(*) and a pattern
+        that matches C(User:<sasl_username>), the principal the module logs in as. With SSL
+        client certificates the principal is not known to the module; do not name it.
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - digital_fte.event_backbone.kafka
 author:
@@ -109,17 +124,35 @@ EXAMPLES = r"""
         resource_name: "*"
         operations: [all]
         state: absent
+
+- name: Grant the design's users their ACLs and delete every other binding of fte-* users
+  digital_fte.event_backbone.kafka_acl:
+    bootstrap_servers: ["kafka1:9092"]
+    security_protocol: SASL_PLAINTEXT
+    sasl_username: admin
+    sasl_password: "{{ kafka_admin_password }}"
+    acls:
+      - principal: User:fte-gateway
+        resource_type: topic
+        resource_name: fte.triggers.inbound
+        operations: [write, describe]
+    purge: ["User:fte-*"]
 """
 
 RETURN = r"""
 changes:
-  description: One record per binding created or deleted (or, in check mode, that would be).
+  description:
+    - One record per binding created or deleted (or, in check mode, that would be).
+    - A binding deleted by O(purge) also has a C(reason) naming the pattern.
   returned: always
   type: list
   elements: dict
   sample:
     - {action: create, principal: User:dapr-orders, host: "*", resource_type: topic,
        resource_name: fte.triggers., pattern_type: prefixed, operation: read, permission: allow}
+    - {action: delete, principal: User:fte-agent-retired, host: "*", resource_type: group,
+       resource_name: digital-fte, pattern_type: literal, operation: read, permission: allow,
+       reason: "not declared; principal matches purge pattern User:fte-*"}
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -172,17 +205,19 @@ def main():
         argument_spec=kafka_argument_spec(
             acls=dict(type="list", elements="dict", required=True, options=acl_options),
             state=dict(type="str", choices=["present", "absent"], default="present"),
+            purge=dict(type="list", elements="str", default=[]),
         ),
         required_if=KAFKA_REQUIRED_IF,
         supports_check_mode=True,
     )
     try:
-        wanted = expand(module.params["acls"], module.params["state"])
+        wanted = expand(module.params["acls"], module.params["state"], module.params["purge"],
+                        module.params["sasl_username"])
     except PlanError as exc:
         module.fail_json(msg="Invalid request, nothing was changed: %s" % exc)
 
     client = KafkaClient(module)
-    plan = plan_acls(wanted, client.acl_bindings())
+    plan = plan_acls(wanted, client.acl_bindings(), module.params["purge"])
     if not module.check_mode:
         if plan["create"]:
             result = client.call("create", "ACLs", client.admin.create_acls,

@@ -102,6 +102,22 @@ options:
       - Seconds to wait, after a change, until the new password authenticates.
     type: int
     default: 30
+  purge:
+    description:
+      - User names the request owns, as case-sensitive C(fnmatch) patterns (C(*), C(?),
+        C([seq])), for example C(fte-*).
+      - Every existing SCRAM user of the cluster whose name matches a pattern and that the
+        request does not declare (in O(name) or O(users)) loses all its SCRAM credentials,
+        together with the other changes (Kafka takes one alteration per user in a request, so a
+        user with two mechanisms takes a second request). Users that match no pattern are never
+        touched.
+      - Refused, before anything is changed, are a pattern of nothing but C(*) and a pattern
+        that matches O(sasl_username), the user the module logs in as.
+      - With patterns, the module reads the credentials of every user of the cluster, not only
+        the declared ones.
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - digital_fte.event_backbone.kafka
 author:
@@ -130,20 +146,39 @@ EXAMPLES = r"""
     sasl_password: "{{ kafka_admin_password }}"
     name: old-service
     state: absent
+
+- name: Declare the users of the design and delete the retired ones (fte-* not listed here)
+  digital_fte.event_backbone.kafka_scram_user:
+    bootstrap_servers: ["kafka1:9092"]
+    security_protocol: SASL_PLAINTEXT
+    sasl_username: admin
+    sasl_password: "{{ kafka_admin_password }}"
+    users:
+      - name: fte-gateway
+        password: "{{ vault_fte_gateway_password }}"
+      - name: fte-agent-planner
+        password: "{{ vault_fte_agent_planner_password }}"
+    purge: ["fte-*"]
 """
 
 RETURN = r"""
 changes:
-  description: One record per change made (or, in check mode, that would be made), with the
-    reason; never a password.
+  description:
+    - One record per change made (or, in check mode, that would be made); never a password.
+    - C(create) and C(update) records name the mechanism, the iterations and the reason;
+      C(delete) records list the mechanisms deleted, and a user deleted by O(purge) also has
+      a reason naming the pattern.
   returned: always
   type: list
   elements: dict
   sample:
     - {user: dapr-orders, action: update, mechanism: SCRAM-SHA-512, iterations: 4096,
        reason: the password does not authenticate}
+    - {user: fte-agent-retired, action: delete, mechanisms: [SCRAM-SHA-512],
+       reason: "not declared; matches purge pattern fte-*"}
 users:
-  description: SCRAM mechanisms and iterations of each declared user after the run.
+  description: SCRAM mechanisms and iterations of each declared user after the run (users
+    deleted by O(purge) are listed in RV(changes) only).
   returned: always
   type: dict
   sample: {dapr-orders: {SCRAM-SHA-512: 4096}}
@@ -158,6 +193,7 @@ from ansible_collections.digital_fte.event_backbone.plugins.module_utils._kafka 
 )
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._scram import (
     PlanError,
+    alteration_rounds,
     desired_users,
     login_checks,
     plan_users,
@@ -189,6 +225,7 @@ def main():
             state=dict(type="str", choices=["present", "absent"], default="present"),
             update_password=dict(type="str", choices=["always", "on_create"], default="always", no_log=False),
             login_timeout=dict(type="int", default=30),
+            purge=dict(type="list", elements="str", default=[]),
         ),
         required_if=KAFKA_REQUIRED_IF,
         required_one_of=[("name", "users")],
@@ -196,25 +233,28 @@ def main():
         supports_check_mode=True,
     )
     specs = desired_users(module.params)
+    purge = module.params["purge"]
     try:
-        validate_users(specs)
+        validate_users(specs, purge, module.params["sasl_username"])
     except PlanError as exc:
         module.fail_json(msg="Invalid request, nothing was changed: %s" % exc)
 
     client = KafkaClient(module)
-    actual = client.scram_credentials([s["name"] for s in specs])
+    # Purging needs every user of the cluster; otherwise only the declared ones are read.
+    actual = client.scram_credentials(None if purge else [s["name"] for s in specs])
     passwords = dict((s["name"], s["password"]) for s in specs)
     login_ok = dict(((user, mech), client.scram_login(user, passwords[user], mech))
                     for user, mech in login_checks(specs, actual))
-    plan = plan_users(specs, actual, login_ok)
+    plan = plan_users(specs, actual, login_ok, purge)
 
     if not module.check_mode and (plan["upsert"] or plan["delete"]):
-        alterations = [UserScramCredentialDeletion(user, mech) for user, mech in plan["delete"]]
-        alterations += [UserScramCredentialUpsertion(user, mech, passwords[user], iterations=iterations)
-                        for user, mech, iterations in plan["upsert"]]
-        result = client.call("alter", "SCRAM credentials", client.admin.alter_user_scram_credentials,
-                             alterations)
-        client.raise_for_results("alter SCRAM credentials", sorted(result.items()))
+        for batch in alteration_rounds(plan):
+            alterations = [UserScramCredentialDeletion(a[1], a[2]) if a[0] == "delete" else
+                           UserScramCredentialUpsertion(a[1], a[2], passwords[a[1]], iterations=a[3])
+                           for a in batch]
+            result = client.call("alter", "SCRAM credentials", client.admin.alter_user_scram_credentials,
+                                 alterations)
+            client.raise_for_results("alter SCRAM credentials", sorted(result.items()))
         if client.sasl:
             for user, mech, _iterations in plan["upsert"]:
                 client.wait_for_login(user, passwords[user], mech, module.params["login_timeout"])

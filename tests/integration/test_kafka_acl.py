@@ -77,3 +77,65 @@ def test_acls_create_noop_enforced_and_delete(kafka):
     assert bindings(kafka, principal) == [("GROUP", user, "LITERAL", "READ", "ALLOW")]
     assert visible_topics(kafka, user, password, [topic]) == []
     assert run_module("kafka_acl", remove)["changed"] is False
+
+
+def test_purge_deletes_retired_principals_bindings_only(kafka):
+    topic, other = unique("purge."), "User:" + unique("reporting-")
+    fte_a, fte_b = "User:fte-a", "User:fte-b"
+    declared = {"principal": fte_a, "resource_type": "topic", "resource_name": topic, "operations": ["read"]}
+    setup = run_module("kafka_acl", dict(conn_args(kafka), acls=[
+        declared,
+        {"principal": fte_b, "resource_type": "topic", "resource_name": topic, "operations": ["write"]},
+        {"principal": fte_b, "resource_type": "group", "resource_name": "digital-fte", "operations": ["read"]},
+        {"principal": fte_b, "resource_type": "cluster", "resource_name": "kafka-cluster",
+         "operations": ["idempotent_write"]},
+        {"principal": other, "resource_type": "topic", "resource_name": topic, "operations": ["read"]}]))
+    assert setup["changed"] is True and len(setup["changes"]) == 5
+    fte_b_before = [("CLUSTER", "kafka-cluster", "LITERAL", "IDEMPOTENT_WRITE", "ALLOW"),
+                    ("GROUP", "digital-fte", "LITERAL", "READ", "ALLOW"),
+                    ("TOPIC", topic, "LITERAL", "WRITE", "ALLOW")]
+    kept = {fte_a: [("TOPIC", topic, "LITERAL", "READ", "ALLOW")],
+            other: [("TOPIC", topic, "LITERAL", "READ", "ALLOW")],
+            "User:admin": bindings(kafka, "User:admin")}
+    assert bindings(kafka, fte_b) == fte_b_before
+
+    def untouched():
+        return all(bindings(kafka, principal) == expected for principal, expected in kept.items())
+
+    args = dict(conn_args(kafka), acls=[declared], purge=["User:fte-*"])
+    reason = "not declared; principal matches purge pattern User:fte-*"
+
+    # Purge (check mode): predicts the three deletions of fte-b, changes nothing.
+    check = run_module("kafka_acl", args, check=True, diff=True)
+    assert check["changed"] is True
+    assert [(c["action"], c["principal"], c["resource_type"], c["operation"], c["reason"])
+            for c in check["changes"]] == [("delete", fte_b, "cluster", "idempotent_write", reason),
+                                           ("delete", fte_b, "group", "read", reason),
+                                           ("delete", fte_b, "topic", "write", reason)]
+    assert [d["after"] for d in check["diff"]] == [{}, {}, {}]
+    assert check["diff"][2]["before"] == {"principal": fte_b, "host": "*", "resource_type": "topic",
+                                          "resource_name": topic, "pattern_type": "literal",
+                                          "operation": "write", "permission": "allow"}
+    assert bindings(kafka, fte_b) == fte_b_before and untouched()
+
+    # Purge: exactly what check mode said; fte-a, the other user and admin keep theirs.
+    real = run_module("kafka_acl", args, diff=True)
+    assert real["changes"] == check["changes"] and real["diff"] == check["diff"]
+    assert bindings(kafka, fte_b) == [] and untouched()
+
+    # Purge (idempotency).
+    again = run_module("kafka_acl", args, diff=True)
+    assert again["changed"] is False and again["changes"] == [] and again["diff"] == []
+
+    # Refused patterns (one matching the admin's own principal, one matching everybody), in
+    # the same call as a creation and a purge that would otherwise happen: nothing changes.
+    run_module("kafka_acl", dict(conn_args(kafka), acls=[
+        {"principal": fte_b, "resource_type": "topic", "resource_name": topic, "operations": ["write"]}]))
+    for refused, message in ((["User:fte-*", "User:*"], "purge[1]: 'User:*' matches User:admin, which this "
+                                                        "module logs in as (sasl_username)"),
+                             (["*"], "purge[0]: '*' would purge every principal")):
+        bad = run_module("kafka_acl", dict(args, acls=[declared, dict(declared, operations=["describe"])],
+                                           purge=refused))
+        assert bad.failed and bad["msg"].startswith("Invalid request, nothing was changed: ")
+        assert message in bad["msg"]
+    assert bindings(kafka, fte_b) == [("TOPIC", topic, "LITERAL", "WRITE", "ALLOW")] and untouched()

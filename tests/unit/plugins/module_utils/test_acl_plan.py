@@ -3,6 +3,7 @@ import pytest
 
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._acl import (
     PlanError,
+    binding_dict,
     expand,
     plan_acls,
 )
@@ -78,3 +79,73 @@ def test_cluster_and_all_operations():
     wanted = expand([entry(resource_type="cluster", resource_name="kafka-cluster",
                            operations=["idempotent_write", "all"])], "present")
     assert len(wanted) == 2
+
+
+# purge: principals the request owns by pattern; their undeclared bindings are deleted.
+FTE_A = ("User:fte-a", "*", "topic", "fte.orders", "literal", "read", "allow")
+FTE_B_TOPIC = ("User:fte-b", "*", "topic", "fte.orders", "literal", "write", "allow")
+FTE_B_GROUP = ("User:fte-b", "*", "group", "digital-fte", "literal", "read", "allow")
+FTE_B_CLUSTER = ("User:fte-b", "10.0.0.1", "cluster", "kafka-cluster", "literal", "idempotent_write", "deny")
+OTHER = ("User:reporting", "*", "topic", "fte.orders", "literal", "read", "allow")
+ADMIN = ("User:admin", "*", "cluster", "kafka-cluster", "literal", "all", "allow")
+EVERYONE = ("User:*", "*", "topic", "public", "literal", "read", "allow")
+
+
+def fte_a(**kw):
+    return entry(principal="User:fte-a", operations=["read"], **kw)
+
+
+def test_purge_deletes_undeclared_bindings_of_matching_principals_on_every_resource():
+    actual = {FTE_A, FTE_B_TOPIC, FTE_B_GROUP, FTE_B_CLUSTER, OTHER, ADMIN, EVERYONE}
+    plan = plan_acls(expand([fte_a()], "present"), actual, ["User:fte-*"])
+    assert plan["create"] == []
+    assert plan["delete"] == sorted([FTE_B_TOPIC, FTE_B_GROUP, FTE_B_CLUSTER])
+    reason = "not declared; principal matches purge pattern User:fte-*"
+    assert plan["changes"][0] == {"action": "delete", "principal": "User:fte-b", "host": "*",
+                                  "resource_type": "group", "resource_name": "digital-fte",
+                                  "pattern_type": "literal", "operation": "read", "permission": "allow",
+                                  "reason": reason}
+    assert all(c["reason"] == reason for c in plan["changes"])
+    assert plan["diff"][0] == {"before_header": "allow User:fte-b read on group literal digital-fte from host *",
+                               "after_header": "allow User:fte-b read on group literal digital-fte from host *",
+                               "before": binding_dict(FTE_B_GROUP), "after": {}}
+
+
+def test_purge_with_creations_and_declared_absent_deletions_in_one_plan():
+    gone = ("User:fte-a", "*", "topic", "fte.orders", "literal", "describe", "allow")
+    wanted = expand([fte_a(), entry(principal="User:fte-a", operations=["describe"], state="absent")], "present")
+    plan = plan_acls(wanted, {gone, FTE_B_TOPIC, OTHER}, ["User:fte-*"])
+    assert plan["create"] == [FTE_A]
+    assert plan["delete"] == [gone, FTE_B_TOPIC]
+    assert "reason" not in plan["changes"][1] and "reason" in plan["changes"][2]
+
+
+def test_purge_is_a_noop_once_converged_and_without_patterns():
+    assert plan_acls(expand([fte_a()], "present"), {FTE_A, OTHER, ADMIN}, ["User:fte-*"])["changes"] == []
+    assert plan_acls(expand([fte_a()], "present"), {FTE_A, FTE_B_TOPIC}, [])["changes"] == []
+    # Case-sensitive, and the type is part of the principal.
+    assert plan_acls({}, {("Group:fte-b",) + FTE_B_TOPIC[1:], ("User:FTE-b",) + FTE_B_TOPIC[1:]},
+                     ["User:fte-*"])["changes"] == []
+
+
+@pytest.mark.parametrize("purge, message", [
+    (["*"], "purge[0]: '*' would purge every principal; name the ones the design owns, for example 'User:fte-*'"),
+    (["User:fte-*", "User:*"], "purge[1]: 'User:*' matches User:admin, which this module logs in as "
+                               "(sasl_username); it must never be purged"),
+    (["User:adm?n"], "purge[0]: 'User:adm?n' matches User:admin"),
+    (["*:admin"], "purge[0]: '*:admin' matches User:admin"),
+    ([""], "purge[0]: a pattern must not be empty"),
+])
+def test_refused_purge_patterns(purge, message):
+    with pytest.raises(PlanError) as exc:
+        expand([fte_a()], "present", purge, "admin")
+    assert message in str(exc.value)
+
+
+def test_purge_errors_come_with_the_entries_errors_and_accepted_patterns_pass():
+    with pytest.raises(PlanError) as exc:
+        expand([entry(principal="alice")], "present", ["*"], "admin")
+    assert str(exc.value).startswith("acls[0]: principal 'alice' must be TYPE:NAME")
+    assert "; purge[0]: '*' would purge every principal" in str(exc.value)
+    assert expand([fte_a()], "present", ["User:fte-*", "admin"], "admin") == {FTE_A: "present"}
+    assert expand([fte_a()], "present", ["User:*"], None) == {FTE_A: "present"}

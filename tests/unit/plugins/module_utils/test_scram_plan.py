@@ -5,6 +5,7 @@ from ansible_collections.digital_fte.event_backbone.plugins.module_utils._scram 
     MASK,
     MASK_CHANGED,
     PlanError,
+    alteration_rounds,
     desired_users,
     login_checks,
     plan_users,
@@ -118,3 +119,85 @@ def test_users_list_takes_top_level_defaults():
          "state": "present", "update_password": "always"},
         {"name": "b", "password": "y", "mechanism": "SCRAM-SHA-256", "iterations": 4096,
          "state": "present", "update_password": "on_create"}]
+
+
+# purge: users the request owns by pattern; undeclared matching ones lose every credential.
+PURGE_ACTUAL = {"fte-a": {"SCRAM-SHA-512": 4096},
+                "fte-b": {"SCRAM-SHA-256": 4096, "SCRAM-SHA-512": 8192},
+                "admin": {"SCRAM-SHA-512": 4096},
+                "reporting": {"SCRAM-SHA-512": 4096}}
+
+
+def test_purge_deletes_undeclared_matching_users_only():
+    specs = [user("fte-a")]
+    plan = plan_users(specs, PURGE_ACTUAL, {("fte-a", "SCRAM-SHA-512"): True}, ["fte-*"])
+    assert plan["upsert"] == []
+    assert plan["delete"] == [("fte-b", "SCRAM-SHA-256"), ("fte-b", "SCRAM-SHA-512")]
+    assert plan["changes"] == [{"user": "fte-b", "action": "delete",
+                                "mechanisms": ["SCRAM-SHA-256", "SCRAM-SHA-512"],
+                                "reason": "not declared; matches purge pattern fte-*"}]
+    assert plan["diff"] == [{"before_header": "fte-b", "after_header": "fte-b", "after": {},
+                             "before": {"credentials": {
+                                 "SCRAM-SHA-256": {"iterations": 4096, "password": MASK},
+                                 "SCRAM-SHA-512": {"iterations": 8192, "password": MASK}}}}]
+
+
+def test_purge_reason_names_the_first_matching_pattern_and_no_pattern_purges_nothing():
+    plan = plan_users([], PURGE_ACTUAL, {}, ["reporting", "fte-?"])
+    assert [(c["user"], c["reason"]) for c in plan["changes"]] == [
+        ("fte-a", "not declared; matches purge pattern fte-?"),
+        ("fte-b", "not declared; matches purge pattern fte-?"),
+        ("reporting", "not declared; matches purge pattern reporting")]
+    assert plan_users([], PURGE_ACTUAL, {})["changes"] == []
+
+
+def test_purge_is_case_sensitive_and_a_noop_once_converged():
+    assert plan_users([], {"FTE-x": {"SCRAM-SHA-512": 4096}}, {}, ["fte-*"])["changes"] == []
+    converged = {"fte-a": {"SCRAM-SHA-512": 4096}, "admin": {"SCRAM-SHA-512": 4096}}
+    plan = plan_users([user("fte-a")], converged, {("fte-a", "SCRAM-SHA-512"): True}, ["fte-*"])
+    assert plan == {"upsert": [], "delete": [], "changes": [], "diff": []}
+
+
+def test_declared_absent_user_is_deleted_once_without_purge_reason():
+    plan = plan_users([user("fte-b", state="absent")], PURGE_ACTUAL, {}, ["fte-*"])
+    assert [c["user"] for c in plan["changes"]] == ["fte-b", "fte-a"]
+    assert "reason" not in plan["changes"][0]
+    assert plan["delete"].count(("fte-b", "SCRAM-SHA-512")) == 1
+
+
+@pytest.mark.parametrize("purge, login_user, message", [
+    (["*"], "admin", "purge[0]: '*' would purge every user; name the ones the design owns, for example 'fte-*'"),
+    (["fte-*", "**"], None, "purge[1]: '**' would purge every user"),
+    (["adm*"], "admin", "purge[0]: 'adm*' matches admin, which this module logs in as (sasl_username); "
+                        "it must never be purged"),
+    (["fte-*", "?dmin"], "admin", "purge[1]: '?dmin' matches admin"),
+    ([""], "admin", "purge[0]: a pattern must not be empty"),
+])
+def test_refused_purge_patterns(purge, login_user, message):
+    with pytest.raises(PlanError) as exc:
+        validate_users([user("fte-a")], purge, login_user)
+    assert message in str(exc.value)
+
+
+def test_purge_patterns_that_spare_the_login_user_are_accepted():
+    validate_users([user("fte-a")], ["fte-*", "Admin"], "admin")
+    validate_users([user("fte-a")], ["fte-*"], None)
+
+
+def test_purge_errors_come_with_the_users_errors():
+    with pytest.raises(PlanError) as exc:
+        validate_users([user("a", iterations=1)], ["*"], "admin")
+    assert str(exc.value) == ("user a: iterations must be between 4096 and 16384, got 1; purge[0]: '*' "
+                              "would purge every user; name the ones the design owns, for example 'fte-*'")
+
+
+def test_alterations_of_one_user_go_into_successive_requests():
+    # Kafka: "A user credential cannot be altered twice in the same request".
+    specs = [user("fte-a"), user("fte-c", state="absent")]
+    actual = dict(PURGE_ACTUAL, **{"fte-c": {"SCRAM-SHA-256": 4096}})
+    plan = plan_users(specs, actual, {("fte-a", "SCRAM-SHA-512"): False}, ["fte-*"])
+    assert alteration_rounds(plan) == [
+        [("delete", "fte-c", "SCRAM-SHA-256"), ("delete", "fte-b", "SCRAM-SHA-256"),
+         ("upsert", "fte-a", "SCRAM-SHA-512", 4096)],
+        [("delete", "fte-b", "SCRAM-SHA-512")]]
+    assert alteration_rounds(plan_users([], {}, {})) == []

@@ -1,0 +1,162 @@
+# Copyright: (c) 2026, Digital FTE platform team
+# Apache License 2.0 (see LICENSE)
+"""The pure logic of the reference service (examples/fte_service/fte_worker/events.py).
+
+events.py imports neither Dapr nor FastAPI, so these run in the project's venv without
+the service's requirements.
+"""
+import importlib.util
+import json
+import os
+import re
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from tests.lib import paths
+
+_SPEC = importlib.util.spec_from_file_location(
+    "fte_worker_events", os.path.join(paths.ROOT, "examples", "fte_service", "fte_worker", "events.py"))
+events = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(events)
+
+TS = "2026-11-27T15:20:46.123Z"
+
+
+def cloud_event(data, event_id="3f1c6c1e-0000-4000-8000-000000000001", source="fte-gateway"):
+    return {"specversion": "1.0", "id": event_id, "source": source, "type": "com.dapr.event.sent",
+            "topic": "fte.triggers.inbound", "pubsubname": "pubsub",
+            "datacontenttype": "application/json", "data": data}
+
+
+@pytest.mark.parametrize("data, expected", [
+    ({"task_id": "t-1", "task": "x"}, "t-1"),
+    ({"task_id": "  t-2 ", "task": "x"}, "t-2"),
+    ({"task_id": 42, "task": "x"}, "42"),
+])
+def test_task_id_given_by_the_trigger_is_kept(data, expected):
+    assert events.task_id_of(cloud_event(data)) == expected
+
+
+@pytest.mark.parametrize("data", [
+    {"task": "x"},
+    {"task_id": "", "task": "x"},
+    {"task_id": None, "task": "x"},
+    {"task_id": True, "task": "x"},
+    {"task_id": {"nested": 1}, "task": "x"},
+])
+def test_task_id_is_derived_from_the_cloudevent_id_when_missing(data):
+    expected = "task-" + str(uuid.uuid5(events.TASK_ID_NAMESPACE,
+                                        "cloudevent:fte-gateway:3f1c6c1e-0000-4000-8000-000000000001"))
+    assert events.task_id_of(cloud_event(data)) == expected
+
+
+def test_redelivery_keeps_the_derived_task_id_and_other_events_differ():
+    first = events.task_id_of(cloud_event({"task": "x"}))
+    again = events.task_id_of(cloud_event({"task": "x"}))
+    other = events.task_id_of(cloud_event({"task": "x"}, event_id="another"))
+    other_source = events.task_id_of(cloud_event({"task": "x"}, source="elsewhere"))
+    assert first == again
+    assert len({first, other, other_source}) == 3
+
+
+def test_task_id_without_cloudevent_id_comes_from_the_content():
+    a = events.task_id_of({"data": {"task": "x", "n": 1}})
+    b = events.task_id_of({"data": {"n": 1, "task": "x"}})
+    c = events.task_id_of({"data": {"task": "y", "n": 1}})
+    assert a == b != c
+    assert a.startswith("task-")
+
+
+@pytest.mark.parametrize("cloud_event_in, expected", [
+    ({"data": {"task": "x"}}, {"task": "x"}),
+    ({"data": '{"task_id": "t", "task": "x"}'}, {"task_id": "t", "task": "x"}),
+    ({"data": "plain text"}, {"task": "plain text"}),
+    ({"data": [1, 2]}, {"task": [1, 2]}),
+    ({}, {"task": None}),
+    ("not a dict", {"task": "not a dict"}),
+])
+def test_trigger_data(cloud_event_in, expected):
+    assert events.trigger_data(cloud_event_in) == expected
+
+
+@pytest.mark.parametrize("task, outcome, result, error", [
+    ("hello", "succeeded", {"echo": "hello", "upper": "HELLO", "length": 5}, None),
+    ({"text": "abc"}, "succeeded", {"echo": "abc", "upper": "ABC", "length": 3}, None),
+    ({"text": ["a"]}, "succeeded", {"echo": '["a"]', "upper": '["A"]', "length": 5}, None),
+    ({"fail": True}, "failed", None, "the task asked to fail"),
+    ({"fail": True, "reason": "no sandbox"}, "failed", None, "no sandbox"),
+    (None, "failed", None, "the trigger has no task"),
+])
+def test_run_task_outcomes(task, outcome, result, error):
+    assert events.run_task(task) == (outcome, result, error)
+
+
+def test_run_task_turns_a_bug_into_a_failed_outcome(monkeypatch):
+    def broken(_task):
+        raise KeyError("boom")
+    monkeypatch.setattr(events, "do_work", broken)
+    assert events.run_task("x") == ("failed", None, "KeyError: 'boom'")
+
+
+def test_plan_events_success_in_order_with_the_task_id():
+    task_id, planned = events.plan_events(cloud_event({"task_id": "t-1", "task": "hello"}), "fte-worker", TS)
+    assert task_id == "t-1"
+    assert planned == [
+        ("fte.status.updates", {"task_id": "t-1", "status": "succeeded", "app_id": "fte-worker", "timestamp": TS,
+                                "trigger_id": "3f1c6c1e-0000-4000-8000-000000000001"}),
+        ("fte.audit.actions", {"action": "task.succeeded", "agent": "fte-worker", "task_id": "t-1", "timestamp": TS,
+                               "outcome": "succeeded", "trigger_id": "3f1c6c1e-0000-4000-8000-000000000001"}),
+        ("fte.results.completed", {"task_id": "t-1", "outcome": "succeeded", "app_id": "fte-worker", "timestamp": TS,
+                                   "result": {"echo": "hello", "upper": "HELLO", "length": 5}}),
+    ]
+
+
+def test_plan_events_failure_still_ends_with_a_completion():
+    task_id, planned = events.plan_events(cloud_event({"task_id": "t-2", "task": {"fail": True}}), "fte-worker", TS)
+    assert [entry[0] for entry in planned] == ["fte.status.updates", "fte.audit.actions", "fte.results.completed"]
+    assert planned[0][1]["status"] == "failed"
+    assert planned[1][1]["action"] == "task.failed"
+    assert planned[2][1] == {"task_id": "t-2", "outcome": "failed", "app_id": "fte-worker", "timestamp": TS,
+                             "error": "the task asked to fail"}
+    assert {entry[1]["task_id"] for entry in planned} == {task_id}
+
+
+def test_completion_event_refuses_an_unknown_outcome():
+    with pytest.raises(ValueError, match="outcome must be succeeded or failed, got 'done'"):
+        events.completion_event("t", "done", "fte-worker", TS)
+
+
+@pytest.mark.parametrize("published, expected, status", [
+    (3, 3, "SUCCESS"),
+    (2, 3, "RETRY"),
+    (0, 3, "RETRY"),
+    (0, 0, "RETRY"),
+])
+def test_dapr_status(published, expected, status):
+    assert events.dapr_status(published, expected) == {"status": status}
+
+
+def test_utc_timestamp_format():
+    now = datetime(2026, 11, 27, 15, 20, 46, 123456, tzinfo=timezone.utc)
+    assert events.utc_timestamp(now) == TS
+
+
+def test_encode_is_stable_json():
+    assert events.encode({"b": 1, "a": "é"}) == json.dumps({"a": "é", "b": 1}, separators=(",", ":")).encode("utf-8")
+
+
+def test_requirements_pin_every_package_exactly():
+    with open(os.path.join(paths.ROOT, "examples", "fte_service", "requirements.txt"), encoding="utf-8") as fh:
+        lines = [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+    loose = [line for line in lines if not re.match(r"^[A-Za-z0-9_.-]+==[A-Za-z0-9_.+-]+$", line)]
+    assert not loose, "not pinned with ==: %s" % loose
+    names = [re.sub(r"[-_.]+", "-", line.split("==")[0]).lower() for line in lines]
+    assert len(names) == len(set(names))
+    assert {"dapr", "dapr-ext-fastapi", "fastapi", "uvicorn"} <= set(names)
+
+
+def test_code_states_the_version_the_role_reads():
+    with open(os.path.join(paths.ROOT, "examples", "fte_service", "fte_worker", "__init__.py"), encoding="utf-8") as fh:
+        assert re.search(r"__version__ = [\"']([-.+A-Za-z0-9]+)[\"']", fh.read())
