@@ -4,16 +4,23 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 ENV := source scripts/env.sh &&
 
-.PHONY: up test toolchain mirror lab-image lab-up lab-down unit lint sanity integration molecule
+.PHONY: up test host-packages doctor toolchain mirror lab-image lab-up lab-down unit lint sanity integration molecule
 
-up: mirror lab-up
+# The prerequisite check comes first: a machine that cannot run the lab stops before the
+# slow mirror build.
+up: doctor mirror lab-up
 	$(ENV) ansible-playbook -i inventories/lab site.yml
 
-test: mirror lab-image
+test: doctor mirror lab-image
 	$(MAKE) unit lint sanity integration molecule
 
-toolchain:
+host-packages:
 	scripts/host-packages.sh
+
+doctor: host-packages
+	scripts/doctor.sh systemd
+
+toolchain: host-packages
 	scripts/toolchain.sh
 
 mirror: toolchain

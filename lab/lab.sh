@@ -11,13 +11,17 @@ hosts=(kafka1 kafka2 kafka3 app1)
 
 up() {
   local image
+  # A network or hosts left by an older version (no DNS) are refused with the fix to run.
+  "$EB_ROOT/scripts/doctor.sh" networks >/dev/null
   image=$("$EB_ROOT/lab/image.sh")
   podman network exists "$network" || podman network create "$network" >/dev/null
   local host
   for host in "${hosts[@]}"; do
     if ! podman container exists "$host"; then
+      # /proc/sys writable as on a VM, for the roles' network settings (reserved ports);
+      # net.* settings belong to the container's own network namespace.
       podman run -d --name "$host" --hostname "$host" --network "$network" \
-        --systemd=always --cap-add SYS_ADMIN "$image" /sbin/init >/dev/null
+        --systemd=always --cap-add SYS_ADMIN --security-opt unmask=/proc/sys "$image" /sbin/init >/dev/null
       echo "lab: created $host"
     fi
   done
@@ -36,6 +40,12 @@ up() {
     timeout 60 bash -c "until podman exec $host systemctl is-system-running 2>/dev/null | grep -qE 'running|degraded'; do sleep 0.5; done" \
       || { echo "lab: $host did not finish booting" >&2; exit 1; }
   done
+  local unresolved
+  unresolved=$(podman exec "${hosts[0]}" sh -c "for n in ${hosts[*]} mirror; do getent hosts \$n >/dev/null || echo \$n; done")
+  if [ -n "$unresolved" ]; then
+    echo "lab: ${hosts[0]} cannot resolve ${unresolved//$'\n'/ } by name on network $network; scripts/doctor.sh says why" >&2
+    exit 1
+  fi
   echo "lab: up (${hosts[*]} and mirror on network $network)"
 }
 

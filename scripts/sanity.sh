@@ -10,7 +10,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tree="$work/ansible_collections/digital_fte/event_backbone"
 mkdir -p "$tree"
-git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$tree"
+# Not the link that makes the checkout its own collection (.ansible/, see .gitignore).
+git ls-files -z --cached --others --exclude-standard -- . ':!.ansible' | xargs -0 cp --parents -t "$tree"
 # ansible-test lists the files to check with git when it finds a repository.
 git -C "$tree" init -q && git -C "$tree" add -A
 
