@@ -30,7 +30,7 @@ check_tools() {
   if [ -n "$java_version" ] && version_ge "$java_version" "$MIN_JAVA"; then ok "Java $java_version"
   else fail "Java ${java_version:-not found}: the Kafka mirror build and the test broker need Java $MIN_JAVA or later" \
     "scripts/host-packages.sh installs openjdk-17-jdk-headless; put its java first on PATH"; fi
-  mvn_version=$(mvn -v 2>/dev/null | awk '/^Apache Maven/ {print $3}' || true)
+  mvn_version=$(mvn -B -v 2>/dev/null | sed -n 's/.*Apache Maven \([0-9.]*\).*/\1/p' | head -n1 || true)
   if [ -n "$mvn_version" ] && version_ge "$mvn_version" "$MIN_MAVEN"; then ok "Maven $mvn_version"
   else fail "Maven ${mvn_version:-not found}: the Kafka mirror is assembled from Maven Central with Maven $MIN_MAVEN or later" \
     "scripts/host-packages.sh installs maven"; fi
@@ -87,7 +87,7 @@ check_networks() {
   local host nets
   for host in kafka1 kafka2 kafka3 app1 mirror; do
     podman container exists "$host" || continue
-    nets=$(podman inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$host")
+    nets=$(podman inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$host" | xargs)
     if ! podman network exists eb-lab || [[ " $nets " != *" eb-lab "* ]]; then
       fail "lab host $host is not on a podman network that exists now (made by an older version, networks: ${nets:-none})" \
         "lab/lab.sh down, then make up"
@@ -98,12 +98,12 @@ check_networks() {
 # A tiny image of Debian's static busybox, for the DNS probe (no registry is needed).
 doctor_image() {
   local version image tmp
-  version=$(dpkg-query -W -f='${Version}' busybox-static | tr -c 'A-Za-z0-9_.-\n' '_')
+  version=$(dpkg-query -W -f='${Version}' busybox-static | sed 's/[^A-Za-z0-9_.-]/_/g')
   image="localhost/eb-doctor:$version"
   if ! podman image exists "$image"; then
     tmp=$(mktemp -d)
     install -D -m 0755 /bin/busybox "$tmp/bin/busybox"
-    tar -C "$tmp" -cf - bin | podman import --change 'CMD ["/bin/busybox", "sh"]' - "$image" >/dev/null
+    tar -C "$tmp" -cf - bin | podman import --quiet --change 'CMD ["/bin/busybox", "sh"]' - "$image" >/dev/null
     rm -rf "$tmp"
   fi
   echo "$image"
@@ -116,7 +116,7 @@ check_dns() {
   podman network create "$net" >/dev/null
   # shellcheck disable=SC2064
   trap "podman rm -f -t 0 $peer >/dev/null 2>&1; podman network rm -f $net >/dev/null 2>&1" RETURN
-  podman run -d --rm --name "$peer" --network "$net" "$image" /bin/busybox sleep 30 >/dev/null
+  podman run -d --rm --name "$peer" --network "$net" "$image" /bin/busybox sleep 30 >/dev/null 2>&1
   if podman run --rm --network "$net" "$image" /bin/busybox nslookup "$peer" >/dev/null 2>&1; then
     ok "a container resolves another one by name on a new podman network"
   else
@@ -129,7 +129,7 @@ check_systemd() {
   local image name
   image=$("$EB_ROOT/lab/image.sh")
   name="eb-doctor-systemd-$$"
-  podman run -d --rm --name "$name" --systemd=always --cap-add SYS_ADMIN "$image" /sbin/init >/dev/null
+  podman run -d --rm --name "$name" --systemd=always --cap-add SYS_ADMIN "$image" /sbin/init >/dev/null 2>&1
   if timeout 60 bash -c "until podman exec $name systemctl is-system-running 2>/dev/null | grep -qE '^(running|degraded)'; do sleep 0.5; done"; then
     ok "systemd boots in a container of $image"
   else
