@@ -17,6 +17,8 @@ packages=(
   maven openjdk-17-jdk-headless
   # ansible-test's shellcheck, and what the scripts and tests call
   shellcheck curl openssl ca-certificates tar gzip
+  # the reserved_ports integration test runs in a network namespace of its own
+  iproute2
 )
 missing=()
 for pkg in "${packages[@]}"; do

@@ -30,10 +30,11 @@ class AnsibleResult(dict):
         return self.status == "failed"
 
 
-def run_module(module, args, check=False, diff=False, timeout=600, interpreter=None):
+def run_module(module, args, check=False, diff=False, timeout=600, interpreter=None, wrapper=()):
     """Run `module` (short name in this collection) with `args`; return its AnsibleResult.
 
-    `interpreter` is the module's Python on localhost (default: this venv's).
+    `interpreter` is the module's Python on localhost (default: this venv's); `wrapper` is a
+    command the run is started under (for example `ip netns exec NAME`).
     """
     play = [{"hosts": "localhost", "gather_facts": False,
              "tasks": [{"name": "Run %s" % module, FQCN + module: args}]}]
@@ -52,7 +53,7 @@ def run_module(module, args, check=False, diff=False, timeout=600, interpreter=N
                    ANSIBLE_COLLECTIONS_PATH=os.path.join(paths.ROOT, ".ansible", "collections"),
                    ANSIBLE_RETRY_FILES_ENABLED="false",
                    ANSIBLE_NOCOLOR="1")
-        cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory, playbook]
+        cmd = list(wrapper) + [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", inventory, playbook]
         if check:
             cmd.append("--check")
         if diff:

@@ -1,4 +1,5 @@
-#!/usr/bin/python3
+# Copyright: (c) 2026, Digital FTE platform team
+# Apache License 2.0 (see LICENSE)
 """Take the ephemeral ports the kernel hands out, and hold them.
 
 Listens on 127.0.0.1:PORT and connects to itself from sockets bound to a kernel-chosen
