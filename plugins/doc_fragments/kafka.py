@@ -72,4 +72,9 @@ requirements:
 notes:
   - The Admin API version is negotiated with the brokers (ApiVersions), so KRaft clusters need
     no C(api_version) setting.
+  - When the first connection fails, the module probes the bootstrap servers directly (TCP, TLS,
+    SASL handshake, login) and names the cause - no bootstrap server reachable (each with its
+    socket error), an O(sasl_mechanism) the broker does not offer (with the ones it does), or a
+    failed authentication of O(sasl_username) - instead of a bare timeout. The password is never
+    shown.
 """

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import (
@@ -23,7 +24,10 @@ OPERATIONS = {
     "user": ("create_tokens", "describe_tokens"),
 }
 CLUSTER_NAME = "kafka-cluster"
-_PRINCIPAL = re.compile(r"^[A-Za-z][A-Za-z0-9]*:.+$")
+_PRINCIPAL = re.compile(r"^([A-Za-z][A-Za-z0-9]*):.+$")
+# Kafka's principal builders make every SASL and SSL principal a User, and its authorizer
+# compares the type case-sensitively: a binding of any other type matches no client.
+PRINCIPAL_TYPE = "User"
 # The fields of one binding, in the order used for sorting and display.
 FIELDS = ("principal", "host", "resource_type", "resource_name", "pattern_type", "operation",
           "permission")
@@ -63,8 +67,14 @@ def expand(entries, default_state, purge=(), login_user=None):
         state = entry.get("state") or default_state
         operations = [op.lower() for op in entry.get("operations") or []]
         problems = []
-        if not _PRINCIPAL.match(principal):
+        form = _PRINCIPAL.match(principal)
+        if not form:
             problems.append("principal %r must be TYPE:NAME, for example User:alice" % principal)
+        elif form.group(1) != PRINCIPAL_TYPE:
+            problems.append("principal %r has type %r; the type must be %s, in exactly that case"
+                            % (principal, form.group(1), PRINCIPAL_TYPE))
+        if not _is_host(host):
+            problems.append("host %r must be * or an IP address (IPv4 or IPv6)" % host)
         if rtype not in OPERATIONS:
             problems.append("resource_type %r must be one of %s" % (rtype, ", ".join(OPERATIONS)))
         if not name:
@@ -98,6 +108,17 @@ def expand(entries, default_state, purge=(), login_user=None):
     if errors:
         raise PlanError("; ".join(errors))
     return wanted
+
+
+def _is_host(host):
+    """Kafka matches a binding's host against the client's IP address, never a host name."""
+    if host == "*":
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def plan_acls(wanted, actual, purge=()):

@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, Digital FTE platform team
 # Apache License 2.0 (see LICENSE)
-"""The one connection layer of the Kafka modules: arguments, admin client, errors, SCRAM login."""
+"""The one connection layer of the Kafka modules: arguments, admin client, errors, SASL login."""
 
 from __future__ import annotations
 
@@ -35,6 +35,9 @@ else:
     logging.getLogger("kafka").addHandler(logging.NullHandler())
     logging.getLogger("kafka").propagate = False
 
+# What a library call or a socket under it raises for a failure the task reports.
+LIBRARY_ERRORS = (KafkaError, OSError, ValueError, TypeError)
+
 KAFKA_ARGUMENT_SPEC = dict(
     bootstrap_servers=dict(type="list", elements="str", required=True),
     security_protocol=dict(type="str", default="PLAINTEXT",
@@ -61,6 +64,52 @@ def kafka_argument_spec(**module_options):
     spec = dict(KAFKA_ARGUMENT_SPEC)
     spec.update(module_options)
     return spec
+
+
+def unreachable(errors):
+    """The cause when no bootstrap server accepts a connection; `errors`: 'host:port: error'."""
+    return "no bootstrap server reachable (%s)" % "; ".join(errors)
+
+
+def connect_failure(servers, cause, found, username, mechanism):
+    """The message of a failed first connection to `servers` (as 'host:port,...').
+
+    kafka-python reports a refused login like a broker that is down (`cause`), so a direct
+    probe of the bootstrap servers tells them apart; `found` is what it found:
+    ("unreachable", [each server's 'host:port: error']), ("mechanism", [the mechanisms the
+    broker offers]), ("authentication", None), or None when it saw nothing clearer than
+    `cause`. The password is never an input.
+    """
+    kind, detail = found or (None, None)
+    if kind == "unreachable":
+        why = unreachable(detail)
+    elif kind == "mechanism":
+        why = "the broker does not offer sasl_mechanism %s; it offers %s" % (
+            mechanism, ", ".join(sorted(detail)) or "no SASL mechanism on this listener")
+    elif kind == "authentication":
+        # A SCRAM credential is per mechanism: the user may have one for the other only.
+        hint = "no such user" if mechanism == "PLAIN" else "the user has no %s credential" % mechanism
+        why = "authentication failed for sasl_username %r with %s (wrong password, or %s)" % (
+            username, mechanism, hint)
+    else:
+        why = cause
+    return "Unable to connect to Kafka at %s: %s" % (servers, why)
+
+
+class Unreachable(Exception):
+    """No bootstrap server accepted a TCP connection."""
+
+    def __init__(self, errors):
+        super().__init__(unreachable(errors))
+        self.errors = errors
+
+
+class MechanismNotOffered(ValueError):
+    """The broker's SaslHandshake refused the mechanism; `offered`: the ones it enables."""
+
+    def __init__(self, mechanism, offered):
+        super().__init__("the broker does not offer SASL mechanism %s" % mechanism)
+        self.offered = offered
 
 
 class KafkaClient:
@@ -93,16 +142,22 @@ class KafkaClient:
     @property
     def admin(self):
         if self._admin is None:
-            # No api_version: kafka-python negotiates it (ApiVersions), which works on KRaft.
-            self._admin = self.call("connect to", "Kafka at %s" % ",".join(
-                self.config["bootstrap_servers"]), KafkaAdminClient, **self.config)
+            try:
+                # No api_version: kafka-python negotiates it (ApiVersions), which works on KRaft.
+                self._admin = KafkaAdminClient(**self.config)
+            except LIBRARY_ERRORS as exc:
+                trace = traceback.format_exc()
+                # Probed only now: a good connection costs no extra round trip.
+                self.fail(connect_failure(",".join(self.config["bootstrap_servers"]), exc, self._probe(),
+                                          self.config.get("sasl_plain_username"),
+                                          self.config.get("sasl_mechanism")), exception=trace)
         return self._admin
 
     def call(self, action, obj, func, *args, **kwargs):
         """Run one library call; any failure is 'Unable to <action> <obj>: <cause>'."""
         try:
             return func(*args, **kwargs)
-        except (KafkaError, OSError, ValueError, TypeError) as exc:
+        except LIBRARY_ERRORS as exc:
             self.fail("Unable to %s %s: %s" % (action, obj, exc), exception=traceback.format_exc())
 
     def fail(self, msg, **kwargs):
@@ -168,25 +223,17 @@ class KafkaClient:
             self.fail("Unable to check the password of %s: password checks need a SASL listener "
                       "(security_protocol SASL_PLAINTEXT or SASL_SSL); or set update_password: "
                       "on_create" % username)
-        timeout = self.module.params["connect_timeout"]
-        errors = []
-        # The first bootstrap server that answers decides; an unreachable one is skipped.
-        for host, port in self._bootstrap_addresses():
-            try:
-                sock = socket.create_connection((host, port), timeout=timeout)
-            except OSError as exc:
-                errors.append("%s:%s: %s" % (host, port, exc))
-                continue
-            try:
-                if self.config["security_protocol"] == "SASL_SSL":
-                    sock = self._ssl_context().wrap_socket(sock, server_hostname=host)
-                return self._scram_exchange(sock, username, password, mechanism)
-            except (OSError, KafkaError, ValueError) as exc:
-                self.fail("Unable to check the password of %s at %s:%s: %s" % (username, host, port, exc))
-            finally:
-                sock.close()
-        self.fail("Unable to check the password of %s: no bootstrap server reachable (%s)"
-                  % (username, "; ".join(errors)))
+        try:
+            host, port, sock = self._first_server()
+        except Unreachable as exc:
+            self.fail("Unable to check the password of %s: %s" % (username, exc))
+        try:
+            sock = self._tls(sock, host)
+            return self._sasl_login(sock, username, password, mechanism)
+        except LIBRARY_ERRORS as exc:
+            self.fail("Unable to check the password of %s at %s:%s: %s" % (username, host, port, exc))
+        finally:
+            sock.close()
 
     def wait_for_login(self, username, password, mechanism, timeout):
         """Wait until new credentials are usable (brokers learn them from the metadata log)."""
@@ -197,6 +244,38 @@ class KafkaClient:
                           "after %ss" % (username, timeout))
             time.sleep(0.2)
 
+    def _probe(self):
+        """What a direct attempt at the bootstrap servers finds; see connect_failure."""
+        try:
+            host, _port, sock = self._first_server()
+        except Unreachable as exc:
+            return "unreachable", exc.errors
+        try:
+            if self.sasl:
+                sock = self._tls(sock, host)
+                if not self._sasl_login(sock, self.config["sasl_plain_username"],
+                                        self.config["sasl_plain_password"], self.config["sasl_mechanism"]):
+                    return "authentication", None
+        except MechanismNotOffered as exc:
+            return "mechanism", exc.offered
+        except LIBRARY_ERRORS:
+            pass  # nothing clearer than the library's own error
+        finally:
+            sock.close()
+        return None
+
+    def _first_server(self):
+        """(host, port, socket) of the first bootstrap server that accepts a TCP connection;
+        an unreachable one is skipped. Raises Unreachable when none does."""
+        errors = []
+        for host, port in self._bootstrap_addresses():
+            try:
+                return host, port, socket.create_connection(
+                    (host, port), timeout=self.module.params["connect_timeout"])
+            except OSError as exc:
+                errors.append("%s:%s: %s" % (host, port, exc))
+        raise Unreachable(errors)
+
     def _bootstrap_addresses(self):
         for server in self.config["bootstrap_servers"]:
             host, _sep, port = server.rpartition(":")
@@ -205,15 +284,20 @@ class KafkaClient:
             else:
                 yield server, 9092
 
-    def _ssl_context(self):
+    def _tls(self, sock, host):
+        """`sock` as the listener speaks: wrapped in TLS on an SSL listener."""
+        if self.config["security_protocol"] not in ("SSL", "SASL_SSL"):
+            return sock
         context = ssl.create_default_context(cafile=self.config.get("ssl_cafile"))
         context.check_hostname = self.config.get("ssl_check_hostname", True)
         if self.config.get("ssl_certfile"):
             context.load_cert_chain(self.config["ssl_certfile"], self.config.get("ssl_keyfile"))
-        return context
+        return context.wrap_socket(sock, server_hostname=host)
 
     @staticmethod
-    def _scram_exchange(sock, username, password, mechanism):
+    def _sasl_login(sock, username, password, mechanism):
+        """True when the broker accepts the credentials, False when it refuses them. Raises
+        MechanismNotOffered when the broker does not enable `mechanism`."""
         parser = KafkaProtocol(client_id="ansible-digital_fte.event_backbone-login")
 
         def roundtrip(request):
@@ -228,8 +312,15 @@ class KafkaClient:
                     return responses[0][1]
 
         handshake = roundtrip(SaslHandshakeRequest(mechanism=mechanism, version=1))
-        if handshake is None or handshake.error_code:
-            raise ValueError("the broker does not offer SASL mechanism %s" % mechanism)
+        if handshake is None:
+            raise ValueError("the broker closed the connection without answering the SASL handshake")
+        if handshake.error_code:
+            raise MechanismNotOffered(mechanism, handshake.mechanisms)
+        if mechanism == "PLAIN":
+            # RFC 4616, as kafka-python sends it: authorization id (the user), user, password.
+            reply = roundtrip(SaslAuthenticateRequest(
+                auth_bytes="\0".join((username, username, password)).encode("utf-8"), version=1))
+            return reply is not None and not reply.error_code
         scram = ScramClient(username, password, mechanism)
         first = roundtrip(SaslAuthenticateRequest(auth_bytes=scram.first_message(), version=1))
         if first is None or first.error_code:

@@ -14,8 +14,9 @@ description:
     the cluster's bindings.
   - Only the declared bindings are touched; bindings the request does not name stay as they are,
     except those of the principals that O(purge) names.
-  - The whole request is validated (principal form, resource types, operations valid for each
-    resource type) before the first change; a bad request changes nothing.
+  - The whole request is validated (principal form and type, host, resource types, operations
+    valid for each resource type) before the first change; a bad request changes nothing, and
+    the error names every invalid field with its rule.
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying the cluster.
@@ -36,11 +37,19 @@ options:
     required: true
     suboptions:
       principal:
-        description: The principal as C(TYPE:NAME), for example C(User:dapr-orders).
+        description:
+          - The principal as C(TYPE:NAME), for example C(User:dapr-orders); C(User:*) is every
+            user.
+          - The type must be C(User), in exactly that case. Kafka makes every SASL/SCRAM, PLAIN
+            and SSL client a C(User) principal and compares the type case-sensitively, so a
+            binding of C(user:NAME) (or another type) would match no client; it is refused.
         type: str
         required: true
       host:
-        description: Host the principal connects from; C(*) for any host.
+        description:
+          - The IP address (IPv4 or IPv6) the principal connects from; C(*) for any host.
+          - Kafka compares it with the client's address, never with a host name, so anything
+            else is refused.
         type: str
         default: "*"
       resource_type:

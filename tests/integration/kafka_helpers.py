@@ -2,7 +2,8 @@
 import uuid
 
 from kafka import KafkaAdminClient
-from kafka.admin import ConfigResource
+from kafka.admin import (ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType, ConfigResource,
+                         ResourcePatternFilter, ResourceType)
 
 
 def conn_args(kafka):
@@ -38,6 +39,31 @@ def topic_state(kafka, names):
         return result
     finally:
         client.close()
+
+
+def bindings(kafka, principal):
+    """The principal's ACL bindings as sorted (resource type, name, pattern type, operation, permission)."""
+    client = admin(kafka)
+    try:
+        every_resource = ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY)
+        acls, _error = client.describe_acls(
+            ACLFilter(principal, None, ACLOperation.ANY, ACLPermissionType.ANY, every_resource))
+    finally:
+        client.close()
+    return sorted((a.resource_pattern.resource_type.name, a.resource_pattern.resource_name,
+                   a.resource_pattern.pattern_type.name, a.operation.name, a.permission_type.name)
+                  for a in acls)
+
+
+def credentials(kafka, names):
+    """{user: {mechanism: iterations}} of the named users that have SCRAM credentials."""
+    client = admin(kafka)
+    try:
+        described = client.describe_user_scram_credentials(names)
+    finally:
+        client.close()
+    return dict((user, dict((ci["mechanism"].name, ci["iterations"]) for ci in info["credential_infos"]))
+                for user, info in described.items() if not info["error"])
 
 
 def assert_no_secret(result, *secrets):

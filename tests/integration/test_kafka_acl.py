@@ -1,9 +1,8 @@
 """kafka_acl through ansible-playbook; the bindings are read back and exercised by a real user."""
 from kafka import KafkaAdminClient
-from kafka.admin import (ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType,
-                         ResourcePatternFilter, ResourceType, UserScramCredentialUpsertion)
+from kafka.admin import UserScramCredentialUpsertion
 
-from tests.integration.kafka_helpers import admin, conn_args, unique
+from tests.integration.kafka_helpers import admin, bindings, conn_args, unique
 from tests.lib.ansible_run import run_module
 
 
@@ -14,19 +13,6 @@ def visible_topics(kafka, user, password, names):
         return sorted(t["name"] for t in client.describe_topics(names) if not t["error_code"])
     finally:
         client.close()
-
-
-def bindings(kafka, principal):
-    client = admin(kafka)
-    try:
-        every_resource = ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY)
-        acls, _error = client.describe_acls(
-            ACLFilter(principal, None, ACLOperation.ANY, ACLPermissionType.ANY, every_resource))
-    finally:
-        client.close()
-    return sorted((a.resource_pattern.resource_type.name, a.resource_pattern.resource_name,
-                   a.resource_pattern.pattern_type.name, a.operation.name, a.permission_type.name)
-                  for a in acls)
 
 
 def test_acls_create_noop_enforced_and_delete(kafka):
@@ -139,3 +125,26 @@ def test_purge_deletes_retired_principals_bindings_only(kafka):
         assert bad.failed and bad["msg"].startswith("Invalid request, nothing was changed: ")
         assert message in bad["msg"]
     assert bindings(kafka, fte_b) == [("TOPIC", topic, "LITERAL", "WRITE", "ALLOW")] and untouched()
+
+
+def test_bad_host_and_principal_type_change_nothing(kafka):
+    name, topic = unique("svc-"), unique("acl.host.")
+    principal = "User:" + name
+    good = {"principal": principal, "resource_type": "topic", "resource_name": topic, "operations": ["read"]}
+
+    # Each bad entry in the same call as a good one: refused before any change.
+    for bad, message in ((dict(good, host="not an ip"), "acls[1]: host 'not an ip' must be * or an IP address "
+                                                        "(IPv4 or IPv6)"),
+                         (dict(good, host="10.0.0.300"), "acls[1]: host '10.0.0.300' must be * or an IP address "
+                                                         "(IPv4 or IPv6)"),
+                         (dict(good, principal="user:" + name), "acls[1]: principal 'user:%s' has type 'user'; the "
+                                                                "type must be User, in exactly that case" % name)):
+        result = run_module("kafka_acl", dict(conn_args(kafka), acls=[good, bad]))
+        assert result.failed
+        assert result["msg"] == "Invalid request, nothing was changed: " + message
+    assert bindings(kafka, principal) == []
+
+    # An IP address is a host Kafka matches.
+    created = run_module("kafka_acl", dict(conn_args(kafka), acls=[dict(good, host="127.0.0.1")]))
+    assert [(c["action"], c["host"]) for c in created["changes"]] == [("create", "127.0.0.1")]
+    assert bindings(kafka, principal) == [("TOPIC", topic, "LITERAL", "READ", "ALLOW")]

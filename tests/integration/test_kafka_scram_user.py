@@ -5,18 +5,8 @@ from kafka import KafkaAdminClient
 from kafka.admin import UserScramCredentialUpsertion
 from kafka.errors import KafkaError
 
-from tests.integration.kafka_helpers import admin, assert_no_secret, conn_args, unique
+from tests.integration.kafka_helpers import admin, assert_no_secret, conn_args, credentials, unique
 from tests.lib.ansible_run import run_module
-
-
-def credentials(kafka, names):
-    client = admin(kafka)
-    try:
-        described = client.describe_user_scram_credentials(names)
-    finally:
-        client.close()
-    return dict((user, dict((ci["mechanism"].name, ci["iterations"]) for ci in info["credential_infos"]))
-                for user, info in described.items() if not info["error"])
 
 
 def can_login(kafka, user, password, mechanism="SCRAM-SHA-512"):

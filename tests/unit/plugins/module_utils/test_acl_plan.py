@@ -70,6 +70,37 @@ def test_invalid_entries(bad, message):
     assert str(exc.value).startswith("acls[1]: ")
 
 
+@pytest.mark.parametrize("bad, message", [
+    (entry(principal="user:x"), "principal 'user:x' has type 'user'; the type must be User, in exactly that case"),
+    (entry(principal="USER:x"), "principal 'USER:x' has type 'USER'; the type must be User, in exactly that case"),
+    (entry(principal="Group:devs"),
+     "principal 'Group:devs' has type 'Group'; the type must be User, in exactly that case"),
+    (entry(host="not an ip"), "host 'not an ip' must be * or an IP address (IPv4 or IPv6)"),
+    (entry(host="10.0.0.300"), "host '10.0.0.300' must be * or an IP address (IPv4 or IPv6)"),
+    (entry(host="kafka1.example.com"), "host 'kafka1.example.com' must be * or an IP address (IPv4 or IPv6)"),
+    (entry(host="10.0.0.0/8"), "host '10.0.0.0/8' must be * or an IP address (IPv4 or IPv6)"),
+])
+def test_principal_type_and_host_rules(bad, message):
+    with pytest.raises(PlanError) as exc:
+        expand([entry(), bad], "present")
+    assert str(exc.value) == "acls[1]: " + message
+
+
+@pytest.mark.parametrize("host", ["*", "10.0.0.1", "::1", "2001:db8::17", "0:0:0:0:0:0:0:1"])
+def test_accepted_hosts(host):
+    assert list(expand([entry(host=host, operations=["read"])], "present")) == [
+        ("User:alice", host, "topic", "fte.orders", "literal", "read", "allow")]
+
+
+def test_every_problem_of_every_entry_in_one_error():
+    with pytest.raises(PlanError) as exc:
+        expand([entry(principal="user:alice", host="10.0.0.300"), entry(), entry(host="not an ip")], "present")
+    assert str(exc.value) == (
+        "acls[0]: principal 'user:alice' has type 'user'; the type must be User, in exactly that case; "
+        "host '10.0.0.300' must be * or an IP address (IPv4 or IPv6); "
+        "acls[2]: host 'not an ip' must be * or an IP address (IPv4 or IPv6)")
+
+
 def test_contradicting_states_are_an_error():
     with pytest.raises(PlanError, match="is declared both present and absent"):
         expand([entry(), entry(operations=["read"], state="absent")], "present")

@@ -1,0 +1,209 @@
+"""Connection errors of the shared client: the message rules, and the probe on loopback."""
+import socket
+import struct
+import threading
+
+import pytest
+from kafka.protocol.sasl import (SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest,
+                                 SaslHandshakeResponse)
+
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._kafka import (
+    KAFKA_ARGUMENT_SPEC,
+    KafkaClient,
+    connect_failure,
+)
+
+TIMEOUT = "KafkaTimeoutError: Unable to bootstrap from ['h1:9092']"
+PASSWORD = "s3cret-pw"
+
+
+@pytest.mark.parametrize("found, username, mechanism, cause", [
+    (("unreachable", ["h1:9092: [Errno 111] Connection refused"]), None, None,
+     "no bootstrap server reachable (h1:9092: [Errno 111] Connection refused)"),
+    (("unreachable", ["h1:9092: timed out", "h2:9092: [Errno -2] Name or service not known"]), "admin",
+     "SCRAM-SHA-512",
+     "no bootstrap server reachable (h1:9092: timed out; h2:9092: [Errno -2] Name or service not known)"),
+    (("mechanism", ["SCRAM-SHA-512"]), "admin", "SCRAM-SHA-256",
+     "the broker does not offer sasl_mechanism SCRAM-SHA-256; it offers SCRAM-SHA-512"),
+    (("mechanism", ["SCRAM-SHA-512", "SCRAM-SHA-256"]), "admin", "PLAIN",
+     "the broker does not offer sasl_mechanism PLAIN; it offers SCRAM-SHA-256, SCRAM-SHA-512"),
+    # What a listener without SASL answers to a SaslHandshake.
+    (("mechanism", []), "admin", "SCRAM-SHA-512",
+     "the broker does not offer sasl_mechanism SCRAM-SHA-512; it offers no SASL mechanism on this listener"),
+    (("authentication", None), "x", "SCRAM-SHA-512",
+     "authentication failed for sasl_username 'x' with SCRAM-SHA-512 (wrong password, or the user has no "
+     "SCRAM-SHA-512 credential)"),
+    (("authentication", None), "fte-gateway", "SCRAM-SHA-256",
+     "authentication failed for sasl_username 'fte-gateway' with SCRAM-SHA-256 (wrong password, or the user "
+     "has no SCRAM-SHA-256 credential)"),
+    (("authentication", None), "x", "PLAIN",
+     "authentication failed for sasl_username 'x' with PLAIN (wrong password, or no such user)"),
+    # The probe got through: the library's own error stands.
+    (None, "admin", "SCRAM-SHA-512", TIMEOUT),
+])
+def test_connect_failure_messages(found, username, mechanism, cause):
+    assert connect_failure("h1:9092", TIMEOUT, found, username, mechanism) == \
+        "Unable to connect to Kafka at h1:9092: " + cause
+
+
+class Failed(Exception):
+    pass
+
+
+class FakeModule:
+    """The module parameters KafkaClient reads; fail_json raises Failed(msg)."""
+
+    def __init__(self, **params):
+        self.params = dict(dict((k, v.get("default")) for k, v in KAFKA_ARGUMENT_SPEC.items()),
+                           security_protocol="SASL_PLAINTEXT", sasl_username="admin",
+                           sasl_password=PASSWORD, connect_timeout=1)
+        self.params.update(params)
+
+    def fail_json(self, msg, **kwargs):
+        raise Failed(msg)
+
+
+def recv_exactly(conn, size):
+    data = b""
+    while len(data) < size:
+        chunk = conn.recv(size - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+class FakeBroker:
+    """A loopback listener that answers SaslHandshake with `offered` and SaslAuthenticate with
+    SASL_AUTHENTICATION_FAILED unless `accept(auth_bytes)`. It hangs up on any other request
+    (kafka-python's ApiVersions), so an admin client never gets through it."""
+
+    def __init__(self, offered, accept=lambda auth_bytes: False):
+        self.offered, self.accept = offered, accept
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = "127.0.0.1:%d" % self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def close(self):
+        self.listener.close()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _peer = self.listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                try:
+                    while self._answer(conn):
+                        pass
+                except OSError:
+                    pass
+
+    def _answer(self, conn):
+        head = recv_exactly(conn, 4)
+        payload = head and recv_exactly(conn, struct.unpack(">i", head)[0])
+        if not payload:
+            return False
+        # Request header v1: api key, api version, correlation id, client id (int16 length).
+        api_key, _version, correlation_id, client_id_length = struct.unpack_from(">hhih", payload)
+        body = payload[10 + max(client_id_length, 0):]
+        if api_key == SaslHandshakeRequest.API_KEY:
+            mechanism = body[2:].decode()
+            response = SaslHandshakeResponse(error_code=0 if mechanism in self.offered else 33,
+                                             mechanisms=self.offered, version=1)
+        elif api_key == SaslAuthenticateRequest.API_KEY:
+            accepted = self.accept(body[4:])
+            response = SaslAuthenticateResponse(error_code=0 if accepted else 58, auth_bytes=b"",
+                                                error_message=None if accepted else "Authentication failed",
+                                                version=1)
+        else:
+            return False
+        response.with_header(correlation_id=correlation_id)
+        conn.sendall(response.encode(framed=True, header=True))
+        return True
+
+
+@pytest.fixture
+def closed_port():
+    """A loopback port that refuses connections: bound, never listening, held by the test."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+def probe(servers, **params):
+    return KafkaClient(FakeModule(bootstrap_servers=servers, **params))._probe()
+
+
+def test_probe_reports_the_mechanisms_the_broker_offers():
+    broker = FakeBroker(["SCRAM-SHA-512"])
+    try:
+        assert probe([broker.address], sasl_mechanism="SCRAM-SHA-256") == ("mechanism", ["SCRAM-SHA-512"])
+    finally:
+        broker.close()
+
+
+@pytest.mark.parametrize("mechanism", ["SCRAM-SHA-512", "PLAIN"])
+def test_probe_reports_a_refused_login(mechanism):
+    broker = FakeBroker(["SCRAM-SHA-512", "PLAIN"])
+    try:
+        assert probe([broker.address], sasl_mechanism=mechanism) == ("authentication", None)
+    finally:
+        broker.close()
+
+
+def test_probe_plain_login_that_the_broker_accepts_finds_nothing():
+    sent = []
+    broker = FakeBroker(["PLAIN"], accept=lambda auth_bytes: sent.append(auth_bytes) or True)
+    try:
+        assert probe([broker.address], sasl_mechanism="PLAIN") is None
+    finally:
+        broker.close()
+    assert sent == [b"admin\0admin\0" + PASSWORD.encode()]
+
+
+def test_probe_reports_every_unreachable_server_and_the_first_reachable_decides(closed_port):
+    refused = "127.0.0.1:%d: [Errno 111] Connection refused" % closed_port
+    assert probe(["127.0.0.1:%d" % closed_port] * 2) == ("unreachable", [refused, refused])
+    broker = FakeBroker(["SCRAM-SHA-512"])
+    try:
+        assert probe(["127.0.0.1:%d" % closed_port, broker.address], sasl_mechanism="PLAIN") == (
+            "mechanism", ["SCRAM-SHA-512"])
+        # Without SASL only reachability can be told apart.
+        assert probe([broker.address], security_protocol="PLAINTEXT") is None
+    finally:
+        broker.close()
+
+
+def test_failed_admin_connection_names_the_cause_never_the_password():
+    broker = FakeBroker(["SCRAM-SHA-512"])
+    try:
+        client = KafkaClient(FakeModule(bootstrap_servers=[broker.address]))
+        with pytest.raises(Failed) as exc:
+            client.admin
+    finally:
+        broker.close()
+    assert str(exc.value) == (
+        "Unable to connect to Kafka at %s: authentication failed for sasl_username 'admin' with SCRAM-SHA-512 "
+        "(wrong password, or the user has no SCRAM-SHA-512 credential)" % broker.address)
+    assert PASSWORD not in str(exc.value)
+
+
+def test_password_checks_share_the_probe_machinery(closed_port):
+    refused = KafkaClient(FakeModule(bootstrap_servers=["127.0.0.1:%d" % closed_port]))
+    with pytest.raises(Failed) as exc:
+        refused.scram_login("alice", "pw", "SCRAM-SHA-512")
+    assert str(exc.value) == ("Unable to check the password of alice: no bootstrap server reachable "
+                              "(127.0.0.1:%d: [Errno 111] Connection refused)" % closed_port)
+    broker = FakeBroker(["SCRAM-SHA-512"])
+    try:
+        client = KafkaClient(FakeModule(bootstrap_servers=[broker.address]))
+        assert client.scram_login("alice", "pw", "SCRAM-SHA-512") is False
+        with pytest.raises(Failed) as exc:
+            client.scram_login("alice", "pw", "SCRAM-SHA-256")
+    finally:
+        broker.close()
+    assert str(exc.value) == ("Unable to check the password of alice at %s: the broker does not offer SASL "
+                              "mechanism SCRAM-SHA-256" % broker.address)
