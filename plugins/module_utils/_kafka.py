@@ -35,9 +35,6 @@ else:
     logging.getLogger("kafka").addHandler(logging.NullHandler())
     logging.getLogger("kafka").propagate = False
 
-# What a library call or a socket under it raises for a failure the task reports.
-LIBRARY_ERRORS = (KafkaError, OSError, ValueError, TypeError)
-
 KAFKA_ARGUMENT_SPEC = dict(
     bootstrap_servers=dict(type="list", elements="str", required=True),
     security_protocol=dict(type="str", default="PLAINTEXT",
@@ -145,7 +142,7 @@ class KafkaClient:
             try:
                 # No api_version: kafka-python negotiates it (ApiVersions), which works on KRaft.
                 self._admin = KafkaAdminClient(**self.config)
-            except LIBRARY_ERRORS as exc:
+            except (KafkaError, OSError, ValueError, TypeError) as exc:
                 trace = traceback.format_exc()
                 # Probed only now: a good connection costs no extra round trip.
                 self.fail(connect_failure(",".join(self.config["bootstrap_servers"]), exc, self._probe(),
@@ -157,7 +154,7 @@ class KafkaClient:
         """Run one library call; any failure is 'Unable to <action> <obj>: <cause>'."""
         try:
             return func(*args, **kwargs)
-        except LIBRARY_ERRORS as exc:
+        except (KafkaError, OSError, ValueError, TypeError) as exc:
             self.fail("Unable to %s %s: %s" % (action, obj, exc), exception=traceback.format_exc())
 
     def fail(self, msg, **kwargs):
@@ -230,7 +227,7 @@ class KafkaClient:
         try:
             sock = self._tls(sock, host)
             return self._sasl_login(sock, username, password, mechanism)
-        except LIBRARY_ERRORS as exc:
+        except (KafkaError, OSError, ValueError, TypeError) as exc:
             self.fail("Unable to check the password of %s at %s:%s: %s" % (username, host, port, exc))
         finally:
             sock.close()
@@ -258,7 +255,7 @@ class KafkaClient:
                     return "authentication", None
         except MechanismNotOffered as exc:
             return "mechanism", exc.offered
-        except LIBRARY_ERRORS:
+        except (KafkaError, OSError, ValueError, TypeError):
             pass  # nothing clearer than the library's own error
         finally:
             sock.close()
