@@ -16,6 +16,7 @@ try:
     from kafka import KafkaAdminClient
     from kafka.admin import (
         ACLFilter,
+        OffsetSpec,
         ACLOperation,
         ACLPermissionType,
         ACLResourcePatternType,
@@ -23,6 +24,7 @@ try:
         ResourceType,
     )
     from kafka.errors import KafkaError
+    from kafka.structs import OffsetAndMetadata, TopicPartition
     from kafka.net.sasl.scram import ScramClient
     from kafka.protocol.parser import KafkaProtocol
     from kafka.protocol.sasl import SaslAuthenticateRequest, SaslHandshakeRequest
@@ -202,6 +204,48 @@ class KafkaClient:
         return set((a.principal, a.host, a.resource_pattern.resource_type.name.lower(),
                     a.resource_pattern.resource_name, a.resource_pattern.pattern_type.name.lower(),
                     a.operation.name.lower(), a.permission_type.name.lower()) for a in acls)
+
+    def committed_offsets(self, groups):
+        """{group: {(topic, partition): offset}} of `groups` (one OffsetFetch per coordinator)."""
+        answer = self.call("read", "the committed offsets of %s" % ", ".join(groups),
+                           self.admin.list_group_offsets, list(groups))
+        return {group: {(tp.topic, tp.partition): meta.offset for tp, meta in (answer.get(group) or {}).items()
+                        if meta.offset >= 0}
+                for group in groups}
+
+    def end_offsets(self, topics):
+        """{(topic, partition): log end offset} of the existing `topics` (metadata, then ListOffsets)."""
+        metadata = self.call("describe", "topics", self.admin.describe_topics, list(topics))
+        partitions = [TopicPartition(t["name"], p["partition_index"]) for t in metadata if not t.get("error_code")
+                      for p in t["partitions"]]
+        if not partitions:
+            return {}
+        answer = self.call("read", "the end offsets of %s" % ", ".join(topics), self.admin.list_partition_offsets,
+                           {tp: OffsetSpec.LATEST for tp in partitions})
+        return {(tp.topic, tp.partition): info.offset for tp, info in answer.items()}
+
+    def group_members(self, groups):
+        """{group: number of active members}; a group Kafka does not know has none."""
+        answer = self.call("describe", "the consumer groups %s" % ", ".join(groups),
+                           self.admin.describe_groups, list(groups))
+        return {group: len((answer.get(group) or {}).get("members") or []) for group in groups}
+
+    def commit_offsets(self, group, offsets):
+        """Commit {(topic, partition): offset} for the empty `group`; fails on any refused partition."""
+        result = self.call("commit", "offsets of the group %s" % group, self.admin.alter_group_offsets, group,
+                           {TopicPartition(t, p): OffsetAndMetadata(o, "", -1) for (t, p), o in offsets.items()})
+        refused = sorted("%s-%d: %s" % (tp.topic, tp.partition, err.__name__)
+                         for tp, err in result.items() if err is not None and err.__name__ != "NoError")
+        if refused:
+            self.fail("Kafka refused offsets of the group %s: %s" % (group, ", ".join(refused)))
+
+    def delete_groups(self, groups):
+        """Delete the consumer groups `groups`; fails naming each one Kafka refused."""
+        result = self.call("delete", "the consumer groups %s" % ", ".join(groups), self.admin.delete_groups,
+                           list(groups))
+        refused = sorted("%s: %s" % (group, answer) for group, answer in dict(result).items() if answer != "OK")
+        if refused:
+            self.fail("Kafka refused to delete consumer groups: %s" % ", ".join(refused))
 
     def raise_for_results(self, action, results):
         """kafka-python returns per-resource errors as values; any error fails the task."""

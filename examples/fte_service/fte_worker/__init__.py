@@ -4,4 +4,4 @@ The version below names the install directory on the hosts (role fte_service); b
 with every change of the code.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

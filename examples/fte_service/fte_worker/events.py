@@ -25,6 +25,10 @@ class TaskFailed(Exception):
     """The work of a task failed; the task ends with a failed completion event."""
 
 
+class PoisonedTrigger(ValueError):
+    """A trigger that can never be processed (see poison_reason): answered DROP, no events."""
+
+
 def utc_timestamp(now=None):
     """ISO 8601 UTC timestamp with milliseconds, e.g. 2026-11-27T15:20:46.123Z."""
     now = now or datetime.now(timezone.utc)
@@ -68,6 +72,52 @@ def task_id_of(cloud_event, data=None):
         key = "content:" + hashlib.sha256(
             json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")).hexdigest()
     return "task-" + str(uuid.uuid5(TASK_ID_NAMESPACE, key))
+
+
+def poison_reason(cloud_event):
+    """Why a trigger can never be processed, or None when it can (the normal case).
+
+    A trigger is poisoned, and redelivering it could never help, when
+      - the delivered body is not a JSON object, so it is no CloudEvent at all (Dapr always
+        delivers a CloudEvent object to a subscription without rawPayload); or
+      - its task is a JSON object whose `poison` is exactly true: the tests' (and the
+        operators') way to simulate an unprocessable message, optionally with a `reason`.
+    Everything else is processed: a CloudEvent whose `data` is a string, a list or missing
+    is a task as trigger_data reads it, and a task that fails (`{"fail": true}`) is a failed
+    task, not a poisoned trigger; it still ends with a completion event.
+    The service answers a poisoned trigger DROP and publishes nothing for it; Dapr then
+    forwards it to the subscription's dead-letter topic (fte.deadletter.<app id>).
+    """
+    if not isinstance(cloud_event, dict):
+        return "the body is a JSON %s, not a CloudEvent object" % _json_type(cloud_event)
+    task = trigger_data(cloud_event).get("task")
+    if isinstance(task, dict) and task.get("poison") is True:
+        return str(task.get("reason") or "the task is marked poison")
+    return None
+
+
+def _json_type(value):
+    """The JSON name of a decoded value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return type(value).__name__
+
+
+def resolve_instance(configured, hostname):
+    """The instance name written into every event: the configured one (FTE_INSTANCE, the
+    role sets the host's inventory_hostname), else the host name. Never empty."""
+    for candidate in (configured, hostname):
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate.strip()
+    raise ValueError("no instance name: FTE_INSTANCE is empty and so is the host name")
 
 
 def do_work(task):
@@ -127,23 +177,36 @@ def completion_event(task_id, outcome, app_id, timestamp, result=None, error=Non
     return event
 
 
-def plan_events(cloud_event, app_id, timestamp=None):
-    """Everything one trigger produces, in publishing order: [(topic, event), ...].
+def plan_events(cloud_event, app_id, timestamp=None, *, instance):
+    """Everything one trigger produces, in publishing order: (task id, [(topic, event), ...]).
 
     status (the task's final status), audit record, completion. The task id is the
-    partition key of all three, so each topic keeps one task's events in order.
+    partition key of all three, so each topic keeps one task's events in order. Each event
+    carries `instance`, the service instance (host) that did the work, so with the app
+    scaled out over several hosts the events tell which one handled a task.
+
+    Raises PoisonedTrigger for a trigger poison_reason refuses: it has no events (the
+    handler answers DROP), and ValueError for an empty instance.
     """
+    if not isinstance(instance, str) or not instance.strip():
+        raise ValueError("instance must be a non-empty string, got %r" % (instance,))
+    reason = poison_reason(cloud_event)
+    if reason is not None:
+        raise PoisonedTrigger(reason)
     timestamp = timestamp or utc_timestamp()
     data = trigger_data(cloud_event)
     task_id = task_id_of(cloud_event, data)
-    trigger_id = cloud_event.get("id") if isinstance(cloud_event, dict) else None
+    trigger_id = cloud_event.get("id")
     outcome, result, error = run_task(data.get("task"))
-    return task_id, [
+    planned = [
         (STATUS_TOPIC, status_event(task_id, outcome, app_id, timestamp, trigger_id)),
         (AUDIT_TOPIC, audit_record("task.%s" % outcome, app_id, task_id, timestamp,
                                    outcome=outcome, trigger_id=trigger_id)),
         (RESULTS_TOPIC, completion_event(task_id, outcome, app_id, timestamp, result, error)),
     ]
+    for _topic, event in planned:
+        event["instance"] = instance.strip()
+    return task_id, planned
 
 
 def dapr_status(published, expected):

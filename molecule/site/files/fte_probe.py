@@ -8,8 +8,11 @@ KAFKA_PASSWORD (SASL_PLAINTEXT, SCRAM-SHA-512). Each subcommand prints one JSON 
   events RUN COUNT TIMEOUT   every task RUN-0..RUN-<COUNT-1> has a completion in
                              fte.results.completed, and per task the first status, audit and
                              completion events come in that order (record timestamps)
+                             (also reports how many completions each instance made)
   count TOPIC RUN EXPECTED TIMEOUT
                              TOPIC holds an event of every id RUN-0..RUN-<EXPECTED-1>
+  group GROUP MEMBERS TIMEOUT
+                             the consumer group has at least MEMBERS members and is stable
   login                      the user logs in
   refused                    the user cannot log in
   acl ALLOWED FORBIDDEN       the user may write ALLOWED and is refused writing FORBIDDEN
@@ -83,7 +86,7 @@ def events(run, count, timeout):
         return all(any(e[0] == COMPLETED for e in tasks.get(t, [])) for t in wanted)
 
     tasks = read_until([STATUS, AUDIT, COMPLETED], run, done, timeout)
-    missing, duplicated, out_of_order, outcomes = [], 0, [], {}
+    missing, duplicated, out_of_order, outcomes, instances = [], 0, [], {}, {}
     for task_id in wanted:
         seen = tasks.get(task_id, [])
         firsts = {}
@@ -92,6 +95,8 @@ def events(run, count, timeout):
             if topic == COMPLETED:
                 outcome = str(data.get("outcome", data.get("status", "?")))
                 outcomes[outcome] = outcomes.get(outcome, 0) + 1
+                instance = str(data.get("instance", "?"))
+                instances[instance] = instances.get(instance, 0) + 1
         completions = [e for e in seen if e[0] == COMPLETED]
         if not completions:
             missing.append(task_id)
@@ -101,7 +106,8 @@ def events(run, count, timeout):
             out_of_order.append({"task_id": task_id, "first_ms": firsts})
     result = {"tasks": count, "completed": count - len(missing), "missing": missing,
               "duplicate_completions": duplicated, "out_of_order": out_of_order[:10],
-              "out_of_order_count": len(out_of_order), "completion_outcomes": outcomes}
+              "out_of_order_count": len(out_of_order), "completion_outcomes": outcomes,
+              "completions_by_instance": instances}
     return result, not missing and not out_of_order
 
 
@@ -110,6 +116,20 @@ def count_ids(topic, run, expected, timeout):
     tasks = read_until([topic], run, lambda t: wanted <= set(t), timeout)
     missing = sorted(wanted - set(tasks))
     return {"topic": topic, "expected": expected, "found": len(wanted) - len(missing), "missing": missing[:20]}, not missing
+
+
+def group(name, members, timeout):
+    admin = KafkaAdminClient(**connection())
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            described = admin.describe_groups([name]).get(name) or {}
+            seen = {"group": name, "state": described.get("group_state"), "members": len(described.get("members") or [])}
+            if (seen["state"] == "Stable" and seen["members"] >= members) or time.monotonic() > deadline:
+                return seen, seen["state"] == "Stable" and seen["members"] >= members
+            time.sleep(1)
+    finally:
+        admin.close()
 
 
 def login(password=None):
@@ -144,6 +164,8 @@ def main():
         result, ok = events(args[0], int(args[1]), float(args[2]))
     elif command == "count":
         result, ok = count_ids(args[0], args[1], int(args[2]), float(args[3]))
+    elif command == "group":
+        result, ok = group(args[0], int(args[1]), float(args[2]))
     elif command in ("login", "refused"):
         logged_in, error = login()
         result = {"user": os.environ["KAFKA_USER"], "logged_in": logged_in, "error": error}

@@ -3,11 +3,13 @@
 """Publishes events through a Dapr sidecar's HTTP API, as an app would, on the app host.
 
   publisher.py PORT TOPIC RUN [--count N] [--interval S] [--stop-file PATH] [--out PATH]
-               [--fail-every K]
+               [--fail-every K] [--poison] [--partition-key KEY]
 
 Event i is {"task_id": "RUN-i", "task": "..."} (a trigger; other topics take it as is); with
 --fail-every K, every K-th trigger's task is {"fail": true}, which the reference service
-must end with a failed completion.
+must end with a failed completion. With --poison every task is {"poison": true}, which the
+reference service rejects (DROP) into its dead-letter topic. --partition-key sends every event
+to the one partition of KEY (Dapr's partitionKey metadata).
 Sends COUNT events, or until STOP-FILE exists when COUNT is 0. A publish that fails (the
 sidecar restarting: connection refused, or a 5xx) is retried for up to 60 s, as the
 reference service's SDK client does; only a publish that never succeeded counts as failed.
@@ -18,6 +20,7 @@ import json
 import os
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 
@@ -51,8 +54,12 @@ def main():
     parser.add_argument("--stop-file")
     parser.add_argument("--out")
     parser.add_argument("--fail-every", type=int, default=0)
+    parser.add_argument("--poison", action="store_true")
+    parser.add_argument("--partition-key")
     args = parser.parse_args()
     url = "http://127.0.0.1:%d/v1.0/publish/pubsub/%s" % (args.port, args.topic)
+    if args.partition_key:
+        url += "?metadata.partitionKey=" + urllib.parse.quote(args.partition_key)
     sent, failed, retried, i = [], [], 0, 0
     started = time.monotonic()
     while (args.count and i < args.count) or (not args.count and not os.path.exists(args.stop_file)):
@@ -60,6 +67,8 @@ def main():
         task = "echo %s" % task_id
         if args.fail_every and i % args.fail_every == args.fail_every - 1:
             task = {"fail": True, "reason": "asked by the test"}
+        if args.poison:
+            task = {"poison": True, "reason": "asked by the test"}
         body = json.dumps({"task_id": task_id, "task": task}).encode()
         retries = publish(url, body)
         if retries is None:

@@ -22,6 +22,7 @@ events = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(events)
 
 TS = "2026-11-27T15:20:46.123Z"
+HOST = "app1"
 
 
 def cloud_event(data, event_id="3f1c6c1e-0000-4000-8000-000000000001", source="fte-gateway"):
@@ -101,26 +102,115 @@ def test_run_task_turns_a_bug_into_a_failed_outcome(monkeypatch):
 
 
 def test_plan_events_success_in_order_with_the_task_id():
-    task_id, planned = events.plan_events(cloud_event({"task_id": "t-1", "task": "hello"}), "fte-worker", TS)
+    task_id, planned = events.plan_events(cloud_event({"task_id": "t-1", "task": "hello"}), "fte-worker", TS,
+                                          instance=HOST)
     assert task_id == "t-1"
     assert planned == [
         ("fte.status.updates", {"task_id": "t-1", "status": "succeeded", "app_id": "fte-worker", "timestamp": TS,
-                                "trigger_id": "3f1c6c1e-0000-4000-8000-000000000001"}),
+                                "trigger_id": "3f1c6c1e-0000-4000-8000-000000000001", "instance": HOST}),
         ("fte.audit.actions", {"action": "task.succeeded", "agent": "fte-worker", "task_id": "t-1", "timestamp": TS,
-                               "outcome": "succeeded", "trigger_id": "3f1c6c1e-0000-4000-8000-000000000001"}),
+                               "outcome": "succeeded", "trigger_id": "3f1c6c1e-0000-4000-8000-000000000001",
+                               "instance": HOST}),
         ("fte.results.completed", {"task_id": "t-1", "outcome": "succeeded", "app_id": "fte-worker", "timestamp": TS,
-                                   "result": {"echo": "hello", "upper": "HELLO", "length": 5}}),
+                                   "result": {"echo": "hello", "upper": "HELLO", "length": 5}, "instance": HOST}),
     ]
 
 
 def test_plan_events_failure_still_ends_with_a_completion():
-    task_id, planned = events.plan_events(cloud_event({"task_id": "t-2", "task": {"fail": True}}), "fte-worker", TS)
+    task_id, planned = events.plan_events(cloud_event({"task_id": "t-2", "task": {"fail": True}}), "fte-worker", TS,
+                                          instance=HOST)
     assert [entry[0] for entry in planned] == ["fte.status.updates", "fte.audit.actions", "fte.results.completed"]
     assert planned[0][1]["status"] == "failed"
     assert planned[1][1]["action"] == "task.failed"
     assert planned[2][1] == {"task_id": "t-2", "outcome": "failed", "app_id": "fte-worker", "timestamp": TS,
-                             "error": "the task asked to fail"}
+                             "error": "the task asked to fail", "instance": HOST}
     assert {entry[1]["task_id"] for entry in planned} == {task_id}
+
+
+@pytest.mark.parametrize("task", [
+    "hello",
+    {"text": "abc"},
+    {"fail": True},
+    None,
+])
+@pytest.mark.parametrize("instance, expected", [
+    ("app1", "app1"),
+    ("  app2.lab ", "app2.lab"),
+    ("fte-worker-0", "fte-worker-0"),
+])
+def test_plan_events_every_event_carries_the_instance(task, instance, expected):
+    _task_id, planned = events.plan_events(cloud_event({"task_id": "t", "task": task}), "fte-worker", TS,
+                                           instance=instance)
+    assert len(planned) == 3
+    assert [event["instance"] for _topic, event in planned] == [expected] * 3
+
+
+@pytest.mark.parametrize("instance", ["", "   ", None, 42])
+def test_plan_events_refuses_an_empty_instance(instance):
+    with pytest.raises(ValueError, match="instance must be a non-empty string"):
+        events.plan_events(cloud_event({"task": "x"}), "fte-worker", TS, instance=instance)
+
+
+def test_plan_events_needs_the_instance():
+    with pytest.raises(TypeError):
+        events.plan_events(cloud_event({"task": "x"}), "fte-worker", TS)  # pylint: disable=missing-kwoa
+
+
+@pytest.mark.parametrize("configured, hostname, expected", [
+    ("app1", "container-1234", "app1"),
+    (" app1 ", "container-1234", "app1"),
+    ("", "container-1234", "container-1234"),
+    ("  ", "container-1234", "container-1234"),
+    (None, "container-1234", "container-1234"),
+])
+def test_resolve_instance_prefers_the_configured_name(configured, hostname, expected):
+    assert events.resolve_instance(configured, hostname) == expected
+
+
+@pytest.mark.parametrize("configured, hostname", [("", ""), (None, "  "), (None, None)])
+def test_resolve_instance_refuses_no_name_at_all(configured, hostname):
+    with pytest.raises(ValueError, match="no instance name"):
+        events.resolve_instance(configured, hostname)
+
+
+@pytest.mark.parametrize("cloud_event_in, reason", [
+    # not a CloudEvent object at all
+    ([1, 2], "the body is a JSON array, not a CloudEvent object"),
+    ("plain", "the body is a JSON string, not a CloudEvent object"),
+    (7, "the body is a JSON number, not a CloudEvent object"),
+    (None, "the body is a JSON null, not a CloudEvent object"),
+    (True, "the body is a JSON boolean, not a CloudEvent object"),
+    # the task marked poison, with or without a reason, in data as an object or a JSON string
+    (cloud_event({"task_id": "t-p", "task": {"poison": True}}), "the task is marked poison"),
+    (cloud_event({"task": {"poison": True, "reason": "schema v0"}}), "schema v0"),
+    (cloud_event('{"task": {"poison": true}}'), "the task is marked poison"),
+    (cloud_event({"task": {"poison": True, "fail": True}}), "the task is marked poison"),
+])
+def test_poison_reason_for_a_trigger_that_can_never_be_processed(cloud_event_in, reason):
+    assert events.poison_reason(cloud_event_in) == reason
+    with pytest.raises(events.PoisonedTrigger, match="^%s$" % re.escape(reason)):
+        events.plan_events(cloud_event_in, "fte-worker", TS, instance=HOST)
+
+
+@pytest.mark.parametrize("cloud_event_in", [
+    cloud_event({"task_id": "t-1", "task": "hello"}),
+    cloud_event({"task": {"text": "abc"}}),
+    cloud_event({"task": {"fail": True}}),             # a failed task, not a poisoned trigger
+    cloud_event({"task": {"poison": False}}),
+    cloud_event({"task": {"poison": "true"}}),          # only JSON true marks poison
+    cloud_event({"task": {"poison": 1}}),
+    cloud_event({"task": "poison"}),
+    cloud_event({"poison": True, "task": "x"}),         # the marker belongs in the task
+    cloud_event("plain text"),                          # data as text is a task
+    cloud_event([1, 2]),
+    cloud_event(None),                                  # no task: a failed task
+    {},
+])
+def test_poison_reason_is_none_for_processable_triggers(cloud_event_in):
+    assert events.poison_reason(cloud_event_in) is None
+    _task_id, planned = events.plan_events(cloud_event_in, "fte-worker", TS, instance=HOST)
+    assert [topic for topic, _event in planned] == ["fte.status.updates", "fte.audit.actions",
+                                                    "fte.results.completed"]
 
 
 def test_completion_event_refuses_an_unknown_outcome():
