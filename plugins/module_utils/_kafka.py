@@ -23,14 +23,19 @@ try:
         ResourcePatternFilter,
         ResourceType,
     )
-    from kafka.errors import KafkaError
+    from kafka.errors import (
+        CoordinatorLoadInProgressError,
+        CoordinatorNotAvailableError,
+        KafkaError,
+        NotCoordinatorError,
+    )
     from kafka.structs import OffsetAndMetadata, TopicPartition
     from kafka.net.sasl.scram import ScramClient
     from kafka.protocol.parser import KafkaProtocol
     from kafka.protocol.sasl import SaslAuthenticateRequest, SaslHandshakeRequest
 except ImportError:
     KAFKA_IMPORT_ERROR = traceback.format_exc()
-    KafkaError = Exception
+    KafkaError = CoordinatorLoadInProgressError = CoordinatorNotAvailableError = NotCoordinatorError = Exception
 else:
     KAFKA_IMPORT_ERROR = None
     # kafka-python logs through the root logger's last-resort handler otherwise (stderr).
@@ -205,10 +210,24 @@ class KafkaClient:
                     a.resource_pattern.resource_name, a.resource_pattern.pattern_type.name.lower(),
                     a.operation.name.lower(), a.permission_type.name.lower()) for a in acls)
 
+    def call_coordinator(self, action, obj, func, *args, timeout=60):
+        """Like call(), but waits while the group coordinator is not there yet: on a new
+        cluster the first group request makes Kafka create __consumer_offsets."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return func(*args)
+            except (CoordinatorNotAvailableError, CoordinatorLoadInProgressError, NotCoordinatorError):
+                if time.monotonic() > deadline:
+                    return self.call(action, obj, func, *args)
+                time.sleep(1)
+            except (KafkaError, OSError, ValueError, TypeError) as exc:
+                self.fail("Unable to %s %s: %s" % (action, obj, exc), exception=traceback.format_exc())
+
     def committed_offsets(self, groups):
         """{group: {(topic, partition): offset}} of `groups` (one OffsetFetch per coordinator)."""
-        answer = self.call("read", "the committed offsets of %s" % ", ".join(groups),
-                           self.admin.list_group_offsets, list(groups))
+        answer = self.call_coordinator("read", "the committed offsets of %s" % ", ".join(groups),
+                                       self.admin.list_group_offsets, list(groups))
         return {group: {(tp.topic, tp.partition): meta.offset for tp, meta in (answer.get(group) or {}).items()
                         if meta.offset >= 0}
                 for group in groups}
@@ -226,14 +245,15 @@ class KafkaClient:
 
     def group_members(self, groups):
         """{group: number of active members}; a group Kafka does not know has none."""
-        answer = self.call("describe", "the consumer groups %s" % ", ".join(groups),
-                           self.admin.describe_groups, list(groups))
+        answer = self.call_coordinator("describe", "the consumer groups %s" % ", ".join(groups),
+                                       self.admin.describe_groups, list(groups))
         return {group: len((answer.get(group) or {}).get("members") or []) for group in groups}
 
     def commit_offsets(self, group, offsets):
         """Commit {(topic, partition): offset} for the empty `group`; fails on any refused partition."""
-        result = self.call("commit", "offsets of the group %s" % group, self.admin.alter_group_offsets, group,
-                           {TopicPartition(t, p): OffsetAndMetadata(o, "", -1) for (t, p), o in offsets.items()})
+        result = self.call_coordinator("commit", "offsets of the group %s" % group, self.admin.alter_group_offsets,
+                                       group, {TopicPartition(t, p): OffsetAndMetadata(o, "", -1)
+                                               for (t, p), o in offsets.items()})
         refused = sorted("%s-%d: %s" % (tp.topic, tp.partition, err.__name__)
                          for tp, err in result.items() if err is not None and err.__name__ != "NoError")
         if refused:
