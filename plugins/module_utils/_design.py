@@ -290,8 +290,12 @@ def _principals(d, design, dapr_hosts, base_group):
                 "hosts": _hosts(d, where, entry.get("dapr_hosts"), dapr_hosts, default_hosts),
                 "publishes": publishes, "subscribes": subscribes,
                 "consumer_group": _group(d, where, entry.get("consumer_group"), base_group, app_id),
-                "dead_letter_topic": DEADLETTER_PREFIX + app_id if subscribes else None,
+                "dead_letter_topic": None,
             })
+            # Only an app consumes (a sidecar delivers to it with app_port), so only an app
+            # has messages to give up: a subscriber without one gets no dead-letter topic.
+            if subscribes and principals[-1]["app_port"]:
+                principals[-1]["dead_letter_topic"] = DEADLETTER_PREFIX + app_id
     for p in principals:
         p["ports"] = {kind: base + (p["slot"] or 0) for kind, base in PORT_BASES.items()}
     return principals

@@ -63,16 +63,19 @@ def validate_groups(specs):
         raise PlanError("; ".join(errors))
 
 
-def plan_offsets(specs, committed, members, ends=None):
-    """(specs, {group: {(topic, partition): offset}}, {group: active members}, ends) -> plan.
+def plan_offsets(specs, committed, members, ends=None, starts=None):
+    """(specs, {group: {(topic, partition): offset}}, {group: active members}, ends, starts) -> plan.
 
     A group takes the source's committed offset on every partition of its topics where the
     source has one and the group has none: its own offsets always win, so the copy happens
     once and a later run changes nothing. While the source group exists (has offsets), a
     partition of the group's topics where neither has one starts at its log end offset as of
     now (`ends`, {(topic, partition): offset}; None: not read yet), the point from which the
-    source stopped consuming. A group with active members cannot take offsets (Kafka refuses
-    the commit), which is an error naming the group.
+    source stopped consuming. A taken offset below the partition's log start (`starts`: retention
+    deleted those records) becomes the log start, so the group reads what is still there rather
+    than falling back to the newest offset; one above the log end becomes the log end. A group
+    with active members cannot take offsets (Kafka refuses the commit), which is an error naming
+    the group.
     """
     changes, errors = [], []
     copies = {}
@@ -96,7 +99,8 @@ def plan_offsets(specs, committed, members, ends=None):
         take = {}
         for (topic, partition), offset in sorted(source_offsets.items()):
             if topic in spec["topics"] and (topic, partition) not in own:
-                take[(topic, partition)] = offset
+                take[(topic, partition)] = _clamped(offset, (starts or {}).get((topic, partition)),
+                                                    (ends or {}).get((topic, partition)))
         if source_offsets:
             for (topic, partition), offset in sorted((ends or {}).items()):
                 if topic in spec["topics"] and (topic, partition) not in own and (topic, partition) not in take:
@@ -136,6 +140,14 @@ def committed_view(specs, committed, copies):
         view[spec["name"]] = _nested({k: v for k, v in offsets.items()
                                       if not spec["topics"] or k[0] in spec["topics"]})
     return view
+
+
+def _clamped(offset, start, end):
+    if start is not None and offset < start:
+        return start
+    if end is not None and offset > end:
+        return end
+    return offset
 
 
 def _merged(first, second):

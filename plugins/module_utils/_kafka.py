@@ -23,19 +23,14 @@ try:
         ResourcePatternFilter,
         ResourceType,
     )
-    from kafka.errors import (
-        CoordinatorLoadInProgressError,
-        CoordinatorNotAvailableError,
-        KafkaError,
-        NotCoordinatorError,
-    )
+    from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError, KafkaError
     from kafka.structs import OffsetAndMetadata, TopicPartition
     from kafka.net.sasl.scram import ScramClient
     from kafka.protocol.parser import KafkaProtocol
     from kafka.protocol.sasl import SaslAuthenticateRequest, SaslHandshakeRequest
 except ImportError:
     KAFKA_IMPORT_ERROR = traceback.format_exc()
-    KafkaError = CoordinatorLoadInProgressError = CoordinatorNotAvailableError = NotCoordinatorError = Exception
+    KafkaError = CoordinatorLoadInProgressError = CoordinatorNotAvailableError = Exception
 else:
     KAFKA_IMPORT_ERROR = None
     # kafka-python logs through the root logger's last-resort handler otherwise (stderr).
@@ -217,7 +212,7 @@ class KafkaClient:
         while True:
             try:
                 return func(*args)
-            except (CoordinatorNotAvailableError, CoordinatorLoadInProgressError, NotCoordinatorError):
+            except (CoordinatorNotAvailableError, CoordinatorLoadInProgressError):
                 if time.monotonic() > deadline:
                     return self.call(action, obj, func, *args)
                 time.sleep(1)
@@ -232,16 +227,18 @@ class KafkaClient:
                         if meta.offset >= 0}
                 for group in groups}
 
-    def end_offsets(self, topics):
-        """{(topic, partition): log end offset} of the existing `topics` (metadata, then ListOffsets)."""
+    def log_offsets(self, topics):
+        """({(topic, partition): log start}, {(topic, partition): log end}) of the existing `topics`
+        (metadata, then one ListOffsets per bound)."""
         metadata = self.call("describe", "topics", self.admin.describe_topics, list(topics))
         partitions = [TopicPartition(t["name"], p["partition_index"]) for t in metadata if not t.get("error_code")
                       for p in t["partitions"]]
-        if not partitions:
-            return {}
-        answer = self.call("read", "the end offsets of %s" % ", ".join(topics), self.admin.list_partition_offsets,
-                           {tp: OffsetSpec.LATEST for tp in partitions})
-        return {(tp.topic, tp.partition): info.offset for tp, info in answer.items()}
+        bounds = []
+        for spec in (OffsetSpec.EARLIEST, OffsetSpec.LATEST):
+            answer = self.call("read", "the log offsets of %s" % ", ".join(topics), self.admin.list_partition_offsets,
+                               {tp: spec for tp in partitions}) if partitions else {}
+            bounds.append({(tp.topic, tp.partition): info.offset for tp, info in answer.items()})
+        return bounds[0], bounds[1]
 
     def group_members(self, groups):
         """{group: number of active members}; a group Kafka does not know has none."""

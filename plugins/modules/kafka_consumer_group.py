@@ -70,6 +70,8 @@ options:
     description:
       - Group whose committed offsets on O(topics) the group takes over where it has none.
         Without it the module only reports the group's offsets.
+      - An offset of that group below a partition's log start (retention deleted those
+        records) is taken as the log start, so the group reads what is still there.
       - While that group has committed offsets, a partition of O(topics) where neither group
         has one starts at its log end offset as of the run (the source stopped consuming
         there), not at the consumer's C(auto.offset.reset).
@@ -176,10 +178,10 @@ def main():
     # Round trips only where there is something to do: ends and members of the groups that
     # would change, never on a converged cluster beyond the one OffsetFetch.
     topics = needs_ends(specs, committed)
-    ends = client.end_offsets(topics) if topics else {}
-    first = plan_offsets(specs, committed, {}, ends)
+    starts, ends = client.log_offsets(topics) if topics else ({}, {})
+    first = plan_offsets(specs, committed, {}, ends, starts)
     touched = sorted(set(first["copies"]) | set(first["deletes"]))
-    plan = plan_offsets(specs, committed, client.group_members(touched) if touched else {}, ends)
+    plan = plan_offsets(specs, committed, client.group_members(touched) if touched else {}, ends, starts)
     if plan["errors"]:
         client.fail("Nothing was changed: %s" % "; ".join(plan["errors"]))
     if not module.check_mode:

@@ -319,13 +319,19 @@ def test_the_valid_design_has_no_errors():
                  [PL + ": " + DECLARED % ("fte.handoffs.planner", "fte_topics[3] (fte.handoffs.planner)")],
                  id="handoff-collides-with-declared-topic"),
     # Handoff topics: fte.handoffs.<agent> must be a valid topic of the pattern.
-    pytest.param(both(adding("fte_agents", {"name": "x.y", "slot": 3}), password("fte-agent-x.y", "xy-Secret")), [
+    # (With an app port, so that it has a dead-letter topic, which is checked too.)
+    pytest.param(both(adding("fte_agents", {"name": "x.y", "slot": 3, "app_port": 8003}),
+                      password("fte-agent-x.y", "xy-Secret")), [
         "fte_agents[2] (x.y): topic name 'fte.handoffs.x.y' " + NO_MATCH % PATTERN,
         "fte_agents[2] (x.y).name: 'x.y' " + DNS,
         # The handoff is reported as a topic of its own, not again as an unknown topic of every agent.
         "fte_agents[2] (x.y): its dead-letter topic 'fte.deadletter.agent-x.y' is not valid: does not match "
         "fte_topic_name_pattern %r" % PATTERN,
     ], id="handoff-name-off-pattern"),
+    pytest.param(both(adding("fte_agents", {"name": "x.y", "slot": 3}), password("fte-agent-x.y", "xy-Secret")), [
+        "fte_agents[2] (x.y): topic name 'fte.handoffs.x.y' " + NO_MATCH % PATTERN,
+        "fte_agents[2] (x.y).name: 'x.y' " + DNS,
+    ], id="handoff-name-off-pattern-no-app-port"),
     pytest.param(setting(fte_handoff_retention="soon"), ["fte_handoff_retention: 'soon' " + DURATION],
                  id="handoff-retention-not-a-duration"),
     pytest.param(setting(fte_deadletter_retention="soon"), ["fte_deadletter_retention: 'soon' " + DURATION],
@@ -481,23 +487,37 @@ def test_the_valid_design_has_no_errors():
                  [AGENT_TOPICS + ": " + UNKNOWN_TOPIC % "fte.handoffs.nobody"],
                  id="agent-subscribes-no-agents-handoff"),
     # Only an app's own sidecar writes its dead-letter topic; another app may read it, never write it.
-    pytest.param(app(1, publishes=["fte.status.updates", "fte.deadletter.fte-gateway"]),
+    # (Only a subscriber with an app port has one: fte-gateway and planner are given one here.)
+    pytest.param(both(app(0, app_port=8001), app(1, publishes=["fte.status.updates", "fte.deadletter.fte-gateway"])),
                  [WK + ": " + DEAD_LETTER % "fte.deadletter.fte-gateway"], id="app-publishes-a-dead-letter-topic"),
-    pytest.param(app(2, publishes=["fte.audit.actions", "fte.deadletter.agent-planner"]),
+    pytest.param(both(agent(0, app_port=8002), app(2, publishes=["fte.audit.actions", "fte.deadletter.agent-planner"])),
                  [AU + ": " + DEAD_LETTER % "fte.deadletter.agent-planner"],
                  id="app-publishes-an-agents-dead-letter-topic"),
-    # The dead-letter topic fte.deadletter.<app id> of a subscribing app must be a valid topic (with names of
-    # at most 63 characters it can be too long only for a name that is refused already).
-    pytest.param(both(adding("fte_apps", {"name": LONG_APP, "slot": 6, "subscribes": ["fte.status.updates"]}),
+    # Without an app port fte-gateway has no dead-letter topic: the name is no topic of the design.
+    pytest.param(app(1, publishes=["fte.status.updates", "fte.deadletter.fte-gateway"]),
+                 [WK + ": " + UNKNOWN_TOPIC % "fte.deadletter.fte-gateway"],
+                 id="app-publishes-the-dead-letter-topic-of-a-subscriber-without-app-port"),
+    pytest.param(app(1, subscribes=["fte.deadletter.fte-gateway"]),
+                 [WK + ": " + UNKNOWN_TOPIC % "fte.deadletter.fte-gateway"],
+                 id="app-reads-the-dead-letter-topic-of-a-subscriber-without-app-port"),
+    # The dead-letter topic fte.deadletter.<app id> of a subscribing app with an app port must be a valid
+    # topic (with names of at most 63 characters it can be too long only for a name that is refused already).
+    pytest.param(both(adding("fte_apps", {"name": LONG_APP, "slot": 6, "app_port": 8006,
+                                          "subscribes": ["fte.status.updates"]}),
                       password(LONG_APP, "long-Secret")),
                  ["fte_apps[3] (%s).name: %r %s" % (LONG_APP, LONG_APP, DNS),
                   "fte_apps[3] (%s): its dead-letter topic %r is not valid: topic name %r is 255 characters long; "
                   "the maximum is 249" % (LONG_APP, LONG_DLQ, LONG_DLQ)], id="dead-letter-topic-too-long"),
-    pytest.param(both(adding("fte_apps", {"name": "fte-a.b", "slot": 6, "subscribes": ["fte.status.updates"]}),
+    pytest.param(both(adding("fte_apps", {"name": "fte-a.b", "slot": 6, "app_port": 8006,
+                                          "subscribes": ["fte.status.updates"]}),
                       password("fte-a.b", "ab-Secret")),
                  ["fte_apps[3] (fte-a.b).name: 'fte-a.b' " + DNS,
                   "fte_apps[3] (fte-a.b): its dead-letter topic 'fte.deadletter.fte-a.b' is not valid: does not "
                   "match fte_topic_name_pattern %r" % PATTERN], id="dead-letter-topic-off-pattern"),
+    # Without an app port the same app has no dead-letter topic to be invalid.
+    pytest.param(both(adding("fte_apps", {"name": "fte-a.b", "slot": 6, "subscribes": ["fte.status.updates"]}),
+                      password("fte-a.b", "ab-Secret")),
+                 ["fte_apps[3] (fte-a.b).name: 'fte-a.b' " + DNS], id="dead-letter-topic-off-pattern-no-app-port"),
     # Slots and app ports on one host.
     pytest.param(app(1, slot=0), [WK + ".slot: slot 0 on app1 is also the slot of " + GW], id="slot-taken"),
     pytest.param(agent(1, slot=1), [CO + ".slot: slot 1 on app1 is also the slot of " + PL], id="agent-slot-taken"),
@@ -629,27 +649,45 @@ def _acl(user, kind, name, *ops):
 
 
 @pytest.mark.parametrize("mutate, user, acls", [
+    # A subscriber without an app port: no dead-letter topic to write.
     pytest.param(None, "fte-gateway", [
+        _acl("fte-gateway", "topic", "fte.audit.actions", "write", "describe"),
+        _acl("fte-gateway", "topic", "fte.status.updates", "read", "describe"),
+        _acl("fte-gateway", "topic", "fte.triggers.inbound", "write", "describe"),
+        _acl("fte-gateway", "group", "digital-fte.fte-gateway", "read"),
+    ], id="publishes-and-subscribes"),
+    # A subscriber with an app port (it consumes) writes its dead-letter topic too.
+    pytest.param(app(0, app_port=8001), "fte-gateway", [
         _acl("fte-gateway", "topic", "fte.audit.actions", "write", "describe"),
         _acl("fte-gateway", "topic", "fte.deadletter.fte-gateway", "write", "describe"),
         _acl("fte-gateway", "topic", "fte.status.updates", "read", "describe"),
         _acl("fte-gateway", "topic", "fte.triggers.inbound", "write", "describe"),
         _acl("fte-gateway", "group", "digital-fte.fte-gateway", "read"),
-    ], id="publishes-and-subscribes"),
+    ], id="publishes-and-subscribes-with-app-port"),
+    pytest.param(None, "fte-worker", [
+        _acl("fte-worker", "topic", "fte.deadletter.fte-worker", "write", "describe"),
+        _acl("fte-worker", "topic", "fte.status.updates", "write", "describe"),
+        _acl("fte-worker", "topic", "fte.triggers.inbound", "read", "describe"),
+        _acl("fte-worker", "group", "digital-fte.fte-worker", "read"),
+    ], id="consuming-app"),
     pytest.param(None, "fte-audit", [
         _acl("fte-audit", "topic", "fte.audit.actions", "write", "describe"),
     ], id="publishes-only-no-group-no-dead-letter"),
-    pytest.param(app(0, publishes=["fte.status.updates"]), "fte-gateway", [
+    pytest.param(app(0, publishes=["fte.status.updates"], app_port=8001), "fte-gateway", [
         _acl("fte-gateway", "topic", "fte.deadletter.fte-gateway", "write", "describe"),
         _acl("fte-gateway", "topic", "fte.status.updates", "write", "read", "describe"),
         _acl("fte-gateway", "group", "digital-fte.fte-gateway", "read"),
     ], id="publishes-and-subscribes-one-topic"),
     pytest.param(app(0, publishes=[]), "fte-gateway", [
-        _acl("fte-gateway", "topic", "fte.deadletter.fte-gateway", "write", "describe"),
         _acl("fte-gateway", "topic", "fte.status.updates", "read", "describe"),
         _acl("fte-gateway", "group", "digital-fte.fte-gateway", "read"),
     ], id="subscribes-only"),
-    pytest.param(app(0, consumer_group="fte.gateway.v2"), "fte-gateway", [
+    pytest.param(app(0, publishes=[], app_port=8001), "fte-gateway", [
+        _acl("fte-gateway", "topic", "fte.deadletter.fte-gateway", "write", "describe"),
+        _acl("fte-gateway", "topic", "fte.status.updates", "read", "describe"),
+        _acl("fte-gateway", "group", "digital-fte.fte-gateway", "read"),
+    ], id="subscribes-only-with-app-port"),
+    pytest.param(app(0, consumer_group="fte.gateway.v2", app_port=8001), "fte-gateway", [
         _acl("fte-gateway", "topic", "fte.audit.actions", "write", "describe"),
         _acl("fte-gateway", "topic", "fte.deadletter.fte-gateway", "write", "describe"),
         _acl("fte-gateway", "topic", "fte.status.updates", "read", "describe"),
@@ -657,13 +695,20 @@ def _acl(user, kind, name, *ops):
         _acl("fte-gateway", "group", "fte.gateway.v2", "read"),
     ], id="group-override"),
     pytest.param(None, "fte-agent-planner", [
-        _acl("fte-agent-planner", "topic", "fte.deadletter.agent-planner", "write", "describe"),
         _acl("fte-agent-planner", "topic", "fte.handoffs.coder", "write", "describe"),
         _acl("fte-agent-planner", "topic", "fte.handoffs.planner", "read", "describe"),
         _acl("fte-agent-planner", "topic", "fte.status.updates", "write", "describe"),
         _acl("fte-agent-planner", "topic", "fte.triggers.inbound", "read", "describe"),
         _acl("fte-agent-planner", "group", "digital-fte.agent-planner", "read"),
     ], id="agent"),
+    pytest.param(agent(0, app_port=8002), "fte-agent-planner", [
+        _acl("fte-agent-planner", "topic", "fte.deadletter.agent-planner", "write", "describe"),
+        _acl("fte-agent-planner", "topic", "fte.handoffs.coder", "write", "describe"),
+        _acl("fte-agent-planner", "topic", "fte.handoffs.planner", "read", "describe"),
+        _acl("fte-agent-planner", "topic", "fte.status.updates", "write", "describe"),
+        _acl("fte-agent-planner", "topic", "fte.triggers.inbound", "read", "describe"),
+        _acl("fte-agent-planner", "group", "digital-fte.agent-planner", "read"),
+    ], id="agent-with-app-port"),
 ])
 def test_acls_grant_only_what_the_design_says(mutate, user, acls):
     model = model_of(*([mutate] if mutate else []))
@@ -684,21 +729,56 @@ def test_every_group_acl_is_the_principals_own_group():
     pytest.param("forever", "-1", id="forever"),
     pytest.param(DAY, str(DAY), id="milliseconds"),
 ])
-def test_each_subscribing_app_has_a_dead_letter_topic(retention, ms):
-    model = model_of(setting(fte_deadletter_retention=retention))
+def test_each_subscriber_with_an_app_port_has_a_dead_letter_topic(retention, ms):
+    # fte-gateway and planner are given app ports; coder subscribes without one, fte-audit only publishes.
+    model = model_of(setting(fte_deadletter_retention=retention), app(0, app_port=8001), agent(0, app_port=8002))
     assert model["errors"] == []
     dead_letter = [t for t in model["topics"] if t["name"].startswith("fte.deadletter.")]
     assert dead_letter == [
         {"name": "fte.deadletter." + app_id, "partitions": 6, "replication_factor": 3,
          "config": {"retention.ms": ms}, "protected": False}
-        for app_id in ("fte-gateway", "fte-worker", "agent-planner", "agent-coder")]
+        for app_id in ("fte-gateway", "fte-worker", "agent-planner")]
     assert principal(model, "fte-worker")["dead_letter_topic"] == "fte.deadletter.fte-worker"
+    assert principal(model, "agent-coder")["dead_letter_topic"] is None
     assert principal(model, "fte-audit")["dead_letter_topic"] is None
 
 
+# Only an app behind a sidecar (app_port) consumes, so only a subscriber with one has a dead-letter topic.
+@pytest.mark.parametrize("mutate, app_id, user, dead_letter, component_topics", [
+    pytest.param(None, "fte-gateway", "fte-gateway", None, ["fte.triggers.inbound", "fte.audit.actions"],
+                 id="app-without-app-port"),
+    pytest.param(None, "agent-coder", "fte-agent-coder", None, ["fte.status.updates", "fte.handoffs.planner"],
+                 id="agent-without-app-port"),
+    pytest.param(app(2, app_port=8003), "fte-audit", "fte-audit", None, ["fte.audit.actions"],
+                 id="publisher-with-app-port"),
+    pytest.param(None, "fte-worker", "fte-worker", "fte.deadletter.fte-worker",
+                 ["fte.status.updates", "fte.deadletter.fte-worker"], id="app-with-app-port"),
+    pytest.param(app(0, app_port=8001), "fte-gateway", "fte-gateway", "fte.deadletter.fte-gateway",
+                 ["fte.triggers.inbound", "fte.audit.actions", "fte.deadletter.fte-gateway"],
+                 id="app-given-an-app-port"),
+    pytest.param(agent(1, app_port=8002), "agent-coder", "fte-agent-coder", "fte.deadletter.agent-coder",
+                 ["fte.status.updates", "fte.handoffs.planner", "fte.deadletter.agent-coder"],
+                 id="agent-given-an-app-port"),
+])
+def test_only_a_subscriber_with_an_app_port_has_a_dead_letter_topic(mutate, app_id, user, dead_letter,
+                                                                     component_topics):
+    model = model_of(setting(fte_deadletter_retention="2w"), *([mutate] if mutate else []))
+    assert model["errors"] == []
+    assert principal(model, app_id)["dead_letter_topic"] == dead_letter
+    own = "fte.deadletter." + app_id
+    assert [t for t in model["topics"] if t["name"] == own] == (
+        [{"name": own, "partitions": 6, "replication_factor": 3, "config": {"retention.ms": "1209600000"},
+          "protected": False}] if dead_letter else [])
+    assert [a for a in model["acls"] if a["resource_name"] == own] == (
+        [_acl(user, "topic", own, "write", "describe")] if dead_letter else [])
+    assert [c["topics"] for c in model["components"]["app1"] if c["name"] == "pubsub-" + app_id] == [
+        component_topics]
+
+
 def test_an_app_may_read_another_apps_dead_letter_topic():
-    # A dead-letter inspector: it reads fte.deadletter.fte-gateway, which the design makes for fte-gateway.
-    model = model_of(app(1, subscribes=["fte.deadletter.fte-gateway"]))
+    # A dead-letter inspector: it reads fte.deadletter.fte-gateway, which the design makes for fte-gateway
+    # (a subscriber with an app port).
+    model = model_of(app(0, app_port=8001), app(1, subscribes=["fte.deadletter.fte-gateway"]))
     assert model["errors"] == []
     assert [t["name"] for t in model["topics"]].count("fte.deadletter.fte-gateway") == 1
     assert [a for a in model["acls"] if a["resource_name"] == "fte.deadletter.fte-gateway"] == [
@@ -730,7 +810,8 @@ def test_partitions_and_replication_follow_the_brokers(brokers, per_broker, part
                      topic(2, config={"cleanup.policy": "delete"}))
     assert model["errors"] == []
     assert (model["partitions"], model["replication_factor"]) == (partitions, replication_factor)
-    assert len(model["topics"]) == 3 + 2 + 4
+    # Declared, handoffs, and the dead-letter topic of fte-worker (the only subscriber with an app port).
+    assert len(model["topics"]) == 3 + 2 + 1
     assert all((t["partitions"], t["replication_factor"]) == (partitions, replication_factor)
                for t in model["topics"])
 
@@ -773,7 +854,8 @@ def test_an_app_on_two_hosts_has_a_sidecar_on_both_with_one_group(mutate, group)
     component = {"name": "pubsub-fte-gateway", "component_name": "pubsub",
                  "consumer_group": group, "sasl_username": "fte-gateway", "sasl_password": "gw-Secret-1",
                  "sasl_mechanism": "SHA-512",
-                 "topics": ["fte.triggers.inbound", "fte.audit.actions", "fte.deadletter.fte-gateway"]}
+                 # fte-gateway has no app port, so no dead-letter topic.
+                 "topics": ["fte.triggers.inbound", "fte.audit.actions"]}
     for host in ("app1", "app2"):
         assert [s for s in model["sidecars"][host] if s["app_id"] == "fte-gateway"] == [sidecar]
         assert [c for c in model["components"][host] if c["name"] == "pubsub-fte-gateway"] == [component]
@@ -805,7 +887,8 @@ def test_agents_read_their_handoff_and_write_the_others(mutate, app_id, publishe
     p = principal(model, app_id)
     assert (p["kind"], p["user"], p["publishes"], p["subscribes"]) == (
         "agent", "fte-agent-" + app_id[len("agent-"):], publishes, subscribes)
-    assert p["dead_letter_topic"] == "fte.deadletter." + app_id
+    # Without an app port an agent does not consume, so it has no dead-letter topic.
+    assert p["dead_letter_topic"] is None
     handoff = topic_spec(model, "fte.handoffs." + app_id[len("agent-"):])
     assert handoff == {"name": handoff["name"], "partitions": 6, "replication_factor": 3,
                        "config": {"retention.ms": str(7 * DAY)}, "protected": False}
@@ -914,9 +997,8 @@ def test_lab_inventory_is_a_valid_design():
         "fte.audit.actions": "220752000000",
         "fte.handoffs.planner": str(7 * DAY), "fte.handoffs.coder": str(7 * DAY),
         "fte.handoffs.reviewer": str(7 * DAY),
-        "fte.deadletter.fte-gateway": str(30 * DAY), "fte.deadletter.fte-worker": str(30 * DAY),
-        "fte.deadletter.agent-planner": str(30 * DAY), "fte.deadletter.agent-coder": str(30 * DAY),
-        "fte.deadletter.agent-reviewer": str(30 * DAY),
+        # fte-worker is the only subscriber with an app port.
+        "fte.deadletter.fte-worker": str(30 * DAY),
     }
     assert topic_spec(model, "fte.audit.actions")["protected"] is True
     assert topic_spec(model, "fte.audit.actions")["config"]["min.insync.replicas"] == "2"
@@ -943,13 +1025,13 @@ def test_example_inventory_is_a_valid_design():
     assert retentions["fte.audit.actions"] == "220752000000"
     assert retentions["fte.results.completed"] == str(90 * DAY)
     assert retentions["fte.handoffs.researcher"] == str(7 * DAY)
-    assert retentions["fte.deadletter.fte-dashboard"] == str(30 * DAY)
+    # fte-worker is the only subscriber with an app port.
+    assert retentions["fte.deadletter.fte-worker"] == str(30 * DAY)
     assert sorted(retentions) == sorted(
         ["fte.triggers.inbound", "fte.sandbox.lifecycle", "fte.status.updates", "fte.results.completed",
          "fte.audit.actions"]
         + ["fte.handoffs." + a for a in ("planner", "researcher", "coder", "reviewer")]
-        + ["fte.deadletter." + a for a in ("fte-gateway", "fte-dashboard", "fte-worker", "agent-planner",
-                                           "agent-researcher", "agent-coder", "agent-reviewer")])
+        + ["fte.deadletter.fte-worker"])
     assert [a["resource_name"] for a in model["acls"] if a["resource_type"] == "group"] == [
         "digital-fte." + a for a in ("fte-gateway", "fte-dashboard", "fte-worker", "agent-planner",
                                      "agent-researcher", "agent-coder", "agent-reviewer")]
@@ -962,7 +1044,8 @@ def test_example_inventory_is_a_valid_design():
                                    _sidecar("agent-reviewer", 2)],
     }
     dashboard = [c for c in model["components"]["app-b.example.internal"] if c["name"] == "pubsub-fte-dashboard"][0]
-    assert dashboard["topics"] == ["fte.deadletter.fte-dashboard"]
+    # It publishes nothing and, without an app port, has no dead-letter topic.
+    assert dashboard["topics"] == []
     assert dashboard["sasl_password"] == "s3cret-fte-dashboard-password"
     assert all("brokers" not in c for host in model["components"].values() for c in host)
 

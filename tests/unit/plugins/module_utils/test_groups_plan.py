@@ -312,3 +312,18 @@ def test_committed_view(specs, committed, copies, view):
 def test_partitions_sort_by_number_and_are_string_keys():
     view = committed_view([spec("new")], {"new": {("t", 10): 1, ("t", 2): 2}}, {})
     assert list(view["new"]["t"].items()) == [("2", 2), ("10", 1)]
+
+
+# A taken offset outside the partition's log: retention deleted the records below the log
+# start (the group must read what is left, not fall back to the newest offset), or the log
+# was truncated below it.
+@pytest.mark.parametrize("starts, ends, taken", [
+    pytest.param({("t", 0): 45, ("t", 1): 0}, None, {("t", 0): 45, ("t", 1): 17}, id="below-log-start"),
+    pytest.param({("t", 0): 40}, {("t", 0): 50, ("t", 1): 12}, {("t", 0): 40, ("t", 1): 12}, id="above-log-end"),
+    pytest.param(None, None, {("t", 0): 40, ("t", 1): 17}, id="bounds-not-read"),
+    pytest.param({("t", 0): 0, ("t", 1): 0}, {("t", 0): 40, ("t", 1): 17}, {("t", 0): 40, ("t", 1): 17},
+                 id="at-the-bounds"),
+])
+def test_taken_offsets_stay_within_the_log(starts, ends, taken):
+    result = plan_offsets([spec("new")], {"old": {("t", 0): 40, ("t", 1): 17}}, {}, ends, starts)
+    assert {k: v for k, v in result["copies"]["new"].items() if k in taken} == taken
