@@ -760,8 +760,8 @@ def test_each_subscriber_with_an_app_port_has_a_dead_letter_topic(retention, ms)
                  ["fte.status.updates", "fte.handoffs.planner", "fte.deadletter.agent-coder"],
                  id="agent-given-an-app-port"),
 ])
-def test_only_a_subscriber_with_an_app_port_has_a_dead_letter_topic(mutate, app_id, user, dead_letter,
-                                                                     component_topics):
+def test_only_a_subscriber_with_an_app_port_has_a_dead_letter_topic(
+        mutate, app_id, user, dead_letter, component_topics):
     model = model_of(setting(fte_deadletter_retention="2w"), *([mutate] if mutate else []))
     assert model["errors"] == []
     assert principal(model, app_id)["dead_letter_topic"] == dead_letter
