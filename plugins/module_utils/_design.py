@@ -187,16 +187,18 @@ def build(design):
 def _topic_spec(name, retention, config, protected, partitions, replication_factor, d, where):
     spec = {"name": name, "partitions": partitions, "replication_factor": replication_factor,
             "config": {}, "protected": protected}
+    # A declared topic's errors name its .retention and .config; a derived one's its variable.
+    config_where = where.rsplit(".", 1)[0] + ".config" if where.endswith(".retention") else where
     try:
         spec["config"] = normalize_config(dict(config))
     except PlanError as err:
-        d.error(where.rsplit(".", 1)[0] + ".config" if where.endswith(".retention") else where, str(err))
+        d.error(config_where, str(err))
     retention_ms = _duration(d, where, retention) if retention is not None else None
     if retention_ms is not None:
         spec["config"]["retention.ms"] = str(retention_ms)
     min_isr = spec["config"].get("min.insync.replicas")
     if min_isr is not None and min_isr.isdigit() and int(min_isr) > replication_factor:
-        d.error(where.rsplit(".", 1)[0] + ".config" if where.endswith(".retention") else where,
+        d.error(config_where,
                 "min.insync.replicas %s exceeds the replication factor min(3, brokers) = %d, so no "
                 "write could succeed" % (min_isr, replication_factor))
     return spec

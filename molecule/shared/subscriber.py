@@ -1,9 +1,13 @@
 # Copyright: (c) 2026, Digital FTE platform team
 # Apache License 2.0 (see LICENSE)
-"""A minimal Dapr app for the dapr_pubsub scenario (standard library only).
+"""A minimal Dapr app for the scenarios (standard library only).
 
-It subscribes programmatically to nothing (GET /dapr/subscribe answers []): its daprd
-loads a declarative Subscription instead. Every delivery POSTed to it is appended as one
+  subscriber.py HOST PORT EVENTS_FILE [TOPIC]
+
+Without TOPIC it subscribes programmatically to nothing (GET /dapr/subscribe answers []):
+its daprd loads a declarative Subscription instead (dapr_pubsub). With TOPIC it subscribes
+to TOPIC of the sidecar's component `pubsub` on the route /events (site: a second app on
+the triggers beside the reference service). Every delivery POSTed to it is appended as one
 JSON line to the events file, which the scenario's verify reads.
 """
 import json
@@ -13,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class Handler(BaseHTTPRequestHandler):
     events_file = None
+    subscriptions = []
 
     def _reply(self, status, body):
         data = json.dumps(body).encode()
@@ -24,7 +29,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 (http.server's naming)
         if self.path == "/dapr/subscribe":
-            self._reply(200, [])
+            self._reply(200, self.subscriptions)
         elif self.path == "/healthz":
             self._reply(200, {"status": "ok"})
         else:
@@ -50,6 +55,8 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     host, port, events_file = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     Handler.events_file = events_file
+    if len(sys.argv) > 4:
+        Handler.subscriptions = [{"pubsubname": "pubsub", "topic": sys.argv[4], "route": "/events"}]
     ThreadingHTTPServer((host, port), Handler).serve_forever()
 
 
