@@ -2,10 +2,20 @@
 # Builds the lab's Debian 12 systemd image from Debian's packages (no registry needed):
 # debootstrap once into a cached rootfs tarball, then `podman import`. Keyed by the
 # package list, so a changed list makes a new image and an unchanged one costs nothing.
+# Also makes the key Ansible logs in with (lab/ssh-proxy hands its public half to sshd).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
 
-packages=systemd,systemd-sysv,dbus,python3,python3-apt,python3-venv,sudo,curl,iproute2,procps,ca-certificates,openjdk-17-jre-headless,openssl,less
+ssh_key="$EB_CACHE/lab/ssh/id_ed25519"
+if [ ! -f "$ssh_key" ]; then
+  mkdir -p "$(dirname "$ssh_key")"
+  chmod 0700 "$(dirname "$ssh_key")"
+  ssh-keygen -q -t ed25519 -N '' -C event-backbone-lab -f "$ssh_key.part"
+  mv "$ssh_key.part.pub" "$ssh_key.pub"
+  mv "$ssh_key.part" "$ssh_key"
+fi
+
+packages=systemd,systemd-sysv,dbus,python3,python3-apt,python3-venv,sudo,curl,iproute2,procps,ca-certificates,openjdk-17-jre-headless,openssl,less,openssh-server
 key=$(echo "bookworm $packages" | sha256sum | cut -c1-12)
 image="localhost/eb-lab-debian12:$key"
 if podman image exists "$image"; then
@@ -21,9 +31,10 @@ if [ ! -f "$rootfs_tar" ]; then
   trap 'rm -rf "$tmp"' EXIT
   debootstrap --variant=minbase --include="$packages" bookworm "$tmp/rootfs" "$mirror" >&2
   rm -rf "$tmp"/rootfs/var/lib/apt/lists/* "$tmp"/rootfs/var/cache/apt/archives/*.deb
-  # Containers have no consoles to log in on, nor hardware to wait for.
+  # Containers have no consoles to log in on, nor hardware to wait for; Ansible's sshd
+  # runs per connection (lab/ssh-proxy), so no daemon listens.
   chroot "$tmp/rootfs" systemctl mask getty@tty1.service systemd-udevd.service \
-    systemd-udev-trigger.service systemd-networkd-wait-online.service >&2 || true
+    systemd-udev-trigger.service systemd-networkd-wait-online.service ssh.service ssh.socket >&2 || true
   mkdir -p "$EB_CACHE/lab"
   tar -C "$tmp/rootfs" -cf "$rootfs_tar.part" .
   mv "$rootfs_tar.part" "$rootfs_tar"

@@ -13,6 +13,8 @@ packages=(
   debootstrap busybox-static
   # the toolchain's virtualenvs, and ansible-test's pip bootstrap (ensurepip)
   python3 python3-venv git make
+  # Ansible's connection to the lab hosts (lab/inventory/connection.yml)
+  openssh-client
   # the Kafka mirror (Maven Central) and the test broker
   maven openjdk-17-jdk-headless
   # ansible-test's shellcheck, and what the scripts and tests call

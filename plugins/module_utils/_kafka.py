@@ -23,19 +23,27 @@ try:
         ResourcePatternFilter,
         ResourceType,
     )
-    from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError, KafkaError
+    from kafka.errors import (
+        CoordinatorLoadInProgressError,
+        CoordinatorNotAvailableError,
+        KafkaError,
+        NotCoordinatorError,
+    )
     from kafka.structs import OffsetAndMetadata, TopicPartition
     from kafka.net.sasl.scram import ScramClient
     from kafka.protocol.parser import KafkaProtocol
     from kafka.protocol.sasl import SaslAuthenticateRequest, SaslHandshakeRequest
 except ImportError:
     KAFKA_IMPORT_ERROR = traceback.format_exc()
-    KafkaError = CoordinatorLoadInProgressError = CoordinatorNotAvailableError = Exception
+    KafkaError = CoordinatorLoadInProgressError = CoordinatorNotAvailableError = NotCoordinatorError = Exception
 else:
     KAFKA_IMPORT_ERROR = None
     # kafka-python logs through the root logger's last-resort handler otherwise (stderr).
     logging.getLogger("kafka").addHandler(logging.NullHandler())
     logging.getLogger("kafka").propagate = False
+
+# Group requests answered with these wait for the coordinator (call_coordinator).
+COORDINATOR_ERRORS = frozenset(("CoordinatorNotAvailableError", "CoordinatorLoadInProgressError", "NotCoordinatorError"))
 
 KAFKA_ARGUMENT_SPEC = dict(
     bootstrap_servers=dict(type="list", elements="str", required=True),
@@ -205,24 +213,36 @@ class KafkaClient:
                     a.resource_pattern.resource_name, a.resource_pattern.pattern_type.name.lower(),
                     a.operation.name.lower(), a.permission_type.name.lower()) for a in acls)
 
-    def call_coordinator(self, action, obj, func, *args, timeout=60):
-        """Like call(), but waits while the group coordinator is not there yet: on a new
-        cluster the first group request makes Kafka create __consumer_offsets."""
+    def call_coordinator(self, action, obj, method, *args, retry_result=None, timeout=60):
+        """Like call() for the admin method named `method`, but waits while the group coordinator
+        is not there yet or has moved: on a new cluster the first group request makes Kafka
+        create __consumer_offsets, and its partitions may change leader right after.
+        `retry_result(answer)` says whether per-group or per-partition errors in an answer are of
+        that kind too."""
         deadline = time.monotonic() + timeout
         while True:
             try:
-                return func(*args)
-            except (CoordinatorNotAvailableError, CoordinatorLoadInProgressError):
+                answer = getattr(self.admin, method)(*args)
+                if retry_result is None or not retry_result(answer) or time.monotonic() > deadline:
+                    return answer
+                moved = True
+            except (CoordinatorNotAvailableError, CoordinatorLoadInProgressError, NotCoordinatorError) as exc:
                 if time.monotonic() > deadline:
-                    return self.call(action, obj, func, *args)
-                time.sleep(1)
+                    self.fail("Unable to %s %s: %s (the group coordinator was not ready within %d s)"
+                              % (action, obj, exc, timeout), exception=traceback.format_exc())
+                moved = isinstance(exc, NotCoordinatorError)
             except (KafkaError, OSError, ValueError, TypeError) as exc:
                 self.fail("Unable to %s %s: %s" % (action, obj, exc), exception=traceback.format_exc())
+            if moved:
+                # kafka-python keeps the coordinator it found for the client's life; a new
+                # client asks again.
+                self.close()
+            time.sleep(1)
 
     def committed_offsets(self, groups):
         """{group: {(topic, partition): offset}} of `groups` (one OffsetFetch per coordinator)."""
         answer = self.call_coordinator("read", "the committed offsets of %s" % ", ".join(groups),
-                                       self.admin.list_group_offsets, list(groups))
+                                       "list_group_offsets", list(groups))
         return {group: {(tp.topic, tp.partition): meta.offset for tp, meta in (answer.get(group) or {}).items()
                         if meta.offset >= 0}
                 for group in groups}
@@ -243,14 +263,16 @@ class KafkaClient:
     def group_members(self, groups):
         """{group: number of active members}; a group Kafka does not know has none."""
         answer = self.call_coordinator("describe", "the consumer groups %s" % ", ".join(groups),
-                                       self.admin.describe_groups, list(groups))
+                                       "describe_groups", list(groups))
         return {group: len((answer.get(group) or {}).get("members") or []) for group in groups}
 
     def commit_offsets(self, group, offsets):
         """Commit {(topic, partition): offset} for the empty `group`; fails on any refused partition."""
-        result = self.call_coordinator("commit", "offsets of the group %s" % group, self.admin.alter_group_offsets,
+        result = self.call_coordinator("commit", "offsets of the group %s" % group, "alter_group_offsets",
                                        group, {TopicPartition(t, p): OffsetAndMetadata(o, "", -1)
-                                               for (t, p), o in offsets.items()})
+                                               for (t, p), o in offsets.items()},
+                                       retry_result=lambda answer: any(err is not None and err.__name__ in
+                                                                       COORDINATOR_ERRORS for err in answer.values()))
         refused = sorted("%s-%d: %s" % (tp.topic, tp.partition, err.__name__)
                          for tp, err in result.items() if err is not None and err.__name__ != "NoError")
         if refused:
@@ -258,8 +280,9 @@ class KafkaClient:
 
     def delete_groups(self, groups):
         """Delete the consumer groups `groups`; fails naming each one Kafka refused."""
-        result = self.call("delete", "the consumer groups %s" % ", ".join(groups), self.admin.delete_groups,
-                           list(groups))
+        result = self.call_coordinator("delete", "the consumer groups %s" % ", ".join(groups), "delete_groups",
+                                       list(groups), retry_result=lambda answer: any(
+                                           name in COORDINATOR_ERRORS for name in dict(answer).values()))
         refused = sorted("%s: %s" % (group, answer) for group, answer in dict(result).items() if answer != "OK")
         if refused:
             self.fail("Kafka refused to delete consumer groups: %s" % ", ".join(refused))

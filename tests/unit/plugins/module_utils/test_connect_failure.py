@@ -4,9 +4,12 @@ import struct
 import threading
 
 import pytest
+from kafka.errors import (CoordinatorLoadInProgressError, CoordinatorNotAvailableError, GroupAuthorizationFailedError,
+                          NotCoordinatorError)
 from kafka.protocol.sasl import (SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest,
                                  SaslHandshakeResponse)
 
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils import _kafka
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._kafka import (
     KAFKA_ARGUMENT_SPEC,
     KafkaClient,
@@ -207,3 +210,63 @@ def test_password_checks_share_the_probe_machinery(closed_port):
         broker.close()
     assert str(exc.value) == ("Unable to check the password of alice at %s: the broker does not offer SASL "
                               "mechanism SCRAM-SHA-256" % broker.address)
+
+
+class FakeAdmin:
+    """An admin client whose group calls answer from a script shared by every client made."""
+
+    def __init__(self, script, made):
+        self.script = script
+        made.append(self)
+        self.closed = False
+
+    def close(self):
+        self.closed = True
+
+    def list_group_offsets(self, groups):
+        step = self.script.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        return step
+
+
+@pytest.fixture
+def scripted_admin(monkeypatch):
+    made = []
+
+    def build(script):
+        monkeypatch.setattr(_kafka, "KafkaAdminClient", lambda **config: FakeAdmin(script, made))
+        monkeypatch.setattr(_kafka.time, "sleep", lambda seconds: None)
+        return KafkaClient(FakeModule(bootstrap_servers=["h1:9092"])), made
+    return build
+
+
+@pytest.mark.parametrize("error, clients", [
+    # A moved coordinator is cached for the client's life: only a new client asks again.
+    (NotCoordinatorError("OffsetFetchResponse failed for group 'g'"), 3),
+    (CoordinatorNotAvailableError("FindCoordinatorResponse error"), 1),
+    (CoordinatorLoadInProgressError("loading"), 1),
+])
+def test_group_calls_wait_for_the_coordinator(scripted_admin, error, clients):
+    client, made = scripted_admin([error, error, {"g": {}}])
+    assert client.committed_offsets(["g"]) == {"g": {}}
+    assert len(made) == clients
+    assert [admin.closed for admin in made] == [True] * (clients - 1) + [False]
+
+
+def test_group_calls_give_up_after_the_timeout_naming_the_cause(scripted_admin, monkeypatch):
+    clock = iter(range(0, 1000, 30))
+    monkeypatch.setattr(_kafka.time, "monotonic", lambda: next(clock))
+    client, made = scripted_admin([NotCoordinatorError("moved")] * 5)
+    with pytest.raises(Failed) as exc:
+        client.committed_offsets(["g"])
+    assert str(exc.value) == ("Unable to read the committed offsets of g: [Error 16] NotCoordinatorError: moved "
+                              "(the group coordinator was not ready within 60 s)")
+
+
+def test_other_group_errors_fail_at_once(scripted_admin):
+    client, made = scripted_admin([GroupAuthorizationFailedError("g"), {"g": {}}])
+    with pytest.raises(Failed) as exc:
+        client.committed_offsets(["g"])
+    assert str(exc.value) == "Unable to read the committed offsets of g: [Error 30] GroupAuthorizationFailedError: g"
+    assert len(made) == 1
