@@ -9,6 +9,16 @@ in one run, wall clock as a user sees it (ansible-playbook start-up included):
   cli_per_topic_s per topic, the loop a runbook would use: `kafka-topics.sh --create` then
                   `kafka-configs.sh --alter` (measured on CLI_SAMPLE topics, extrapolated)
 
+and the floors, in the same run, on the same broker:
+
+  floor_first_s   bare kafka-python: create_topics of 1,000 other topics of the same shape, then
+                  its wait_for_topics until every partition has a leader (what "created" means here)
+  floor_changed10_s  bare incremental alter_configs of the same 10% (of those other topics)
+  floor_noop_s    ansible-playbook start-up: the same one-task play with ansible.builtin.ping
+                  (median of three)
+
+The floor's topics are made first, so kafka_topic runs on the fuller broker.
+
 The topics follow the seed's design (fte.{category}.{subcategory}) and retention classes.
 Its last line of output is one JSON object with those figures and `topics`.
 
@@ -24,6 +34,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from kafka import KafkaAdminClient  # noqa: E402
+from kafka.admin import ConfigResource, NewTopic  # noqa: E402
 
 from tests.lib.ansible_run import run_module  # noqa: E402
 from tests.lib.kafka_server import KafkaServer  # noqa: E402
@@ -67,6 +78,27 @@ def timed_apply(server, topics, expect_changes):
     return elapsed
 
 
+def library_floor(server, topics):
+    """The bare library calls for `topics`: create, then wait for leaders; then the 10% change."""
+    admin = KafkaAdminClient(**server.client_config())
+    try:
+        start = time.monotonic()
+        new = [NewTopic(t["name"], PARTITIONS, 1, topic_configs={"retention.ms": str(CLI_RETENTION_MS[
+            t["config"]["retention.ms"]])}) for t in topics]
+        for begin in range(0, len(new), 500):
+            admin.create_topics(new[begin:begin + 500])
+        # The library's own wait (what create_topics(wait_for_metadata=True) calls), given time.
+        admin.wait_for_topics([t["name"] for t in topics], timeout_ms=300000)
+        first = time.monotonic() - start
+        start = time.monotonic()
+        admin.alter_configs([ConfigResource("TOPIC", t["name"], {"retention.ms": ("SET", str(120 * DAY_MS))})
+                             for t in topics[::10]], incremental=True)
+        changed10 = time.monotonic() - start
+    finally:
+        admin.close()
+    return first, changed10
+
+
 def cli_loop(server, workdir):
     """Per topic: kafka-topics.sh --create, then kafka-configs.sh --alter (two JVM starts)."""
     props = os.path.join(workdir, "admin.properties")
@@ -95,11 +127,13 @@ def main():
     with tempfile.TemporaryDirectory(prefix="eb-bench-") as workdir:
         server = KafkaServer(workdir).start()
         try:
+            floor_first, floor_changed10 = library_floor(server, declared_topics(TOPICS, prefix="floor"))
+            print("floor: create and leaders %.2f s, 10%% alter %.2f s" % (floor_first, floor_changed10), flush=True)
             topics = declared_topics(TOPICS)
             first = timed_apply(server, topics, TOPICS)
             admin = KafkaAdminClient(**server.client_config())
             try:
-                created = sum(1 for t in admin.list_topics() if t.startswith("fte."))
+                created = sum(1 for t in admin.list_topics() if t.startswith("fte.") and "-floor-" not in t)
             finally:
                 admin.close()
             if created != TOPICS:
@@ -113,6 +147,14 @@ def main():
                   flush=True)
             # What every task pays whatever its size: ansible-playbook, module start, connection.
             print("for scale, a one-topic no-op: %.2f s" % timed_apply(server, topics[:1], 0), flush=True)
+            floor_noops = []
+            for _run in range(3):
+                start = time.monotonic()
+                if run_module("ansible.builtin.ping", {}).failed:
+                    raise SystemExit("the ping play failed")
+                floor_noops.append(time.monotonic() - start)
+            floor_noop = sorted(floor_noops)[1]
+            print("floor: ansible-playbook start-up %.2f s (median)" % floor_noop, flush=True)
 
             # 10%: every tenth topic gets a longer retention (longer, so protected topics allow it).
             for topic in topics[::10]:
@@ -127,7 +169,11 @@ def main():
         finally:
             server.stop()
     print(json.dumps({"topics": TOPICS, "first_apply_s": round(first, 2), "noop_s": round(noop, 2),
-                      "changed10_s": round(changed10, 2), "cli_per_topic_s": round(per_topic, 3)}))
+                      "changed10_s": round(changed10, 2), "cli_per_topic_s": round(per_topic, 3),
+                      "floor_first_s": round(floor_first, 2), "floor_changed10_s": round(floor_changed10, 2),
+                      "floor_noop_s": round(floor_noop, 2),
+                      "first_ratio": round(first / floor_first, 2), "changed10_ratio": round(changed10 / floor_changed10, 2),
+                      "noop_over_floor_s": round(noop - floor_noop, 2), "loadavg": os.getloadavg()[0]}))
 
 
 if __name__ == "__main__":

@@ -31,13 +31,14 @@ class AnsibleResult(dict):
 
 
 def run_module(module, args, check=False, diff=False, timeout=600, interpreter=None, wrapper=()):
-    """Run `module` (short name in this collection) with `args`; return its AnsibleResult.
+    """Run `module` (short name in this collection, or a full name) with `args`; return its
+    AnsibleResult.
 
     `interpreter` is the module's Python on localhost (default: this venv's); `wrapper` is a
     command the run is started under (for example `ip netns exec NAME`).
     """
     play = [{"hosts": "localhost", "gather_facts": False,
-             "tasks": [{"name": "Run %s" % module, FQCN + module: args}]}]
+             "tasks": [{"name": "Run %s" % module, module if "." in module else FQCN + module: args}]}]
     with tempfile.TemporaryDirectory() as tmp:
         playbook = os.path.join(tmp, "play.yml")
         with open(playbook, "w", encoding="utf-8") as fh:
