@@ -133,7 +133,7 @@ def main():
             first = timed_apply(server, topics, TOPICS)
             admin = KafkaAdminClient(**server.client_config())
             try:
-                created = sum(1 for t in admin.list_topics() if t.startswith("fte.") and "-floor-" not in t)
+                created = sum(1 for t in admin.list_topics() if t.startswith("fte.") and ".floor-" not in t)
             finally:
                 admin.close()
             if created != TOPICS:
@@ -172,7 +172,9 @@ def main():
                       "changed10_s": round(changed10, 2), "cli_per_topic_s": round(per_topic, 3),
                       "floor_first_s": round(floor_first, 2), "floor_changed10_s": round(floor_changed10, 2),
                       "floor_noop_s": round(floor_noop, 2),
-                      "first_ratio": round(first / floor_first, 2), "changed10_ratio": round(changed10 / floor_changed10, 2),
+                      # kafka_topic's figures include ansible-playbook's start-up; the floors get it too.
+                      "first_ratio": round(first / (floor_first + floor_noop), 2),
+                      "changed10_ratio": round(changed10 / (floor_changed10 + floor_noop), 2),
                       "noop_over_floor_s": round(noop - floor_noop, 2), "loadavg": os.getloadavg()[0]}))
 
 

@@ -10,6 +10,7 @@ ssh_key="$EB_CACHE/lab/ssh/id_ed25519"
 if [ ! -f "$ssh_key" ]; then
   mkdir -p "$(dirname "$ssh_key")"
   chmod 0700 "$(dirname "$ssh_key")"
+  rm -f "$ssh_key.part" "$ssh_key.part.pub"
   ssh-keygen -q -t ed25519 -N '' -C event-backbone-lab -f "$ssh_key.part"
   mv "$ssh_key.part.pub" "$ssh_key.pub"
   mv "$ssh_key.part" "$ssh_key"

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import ssl
 import time
@@ -44,6 +45,13 @@ else:
 
 # Group requests answered with these wait for the coordinator (call_coordinator).
 COORDINATOR_ERRORS = frozenset(("CoordinatorNotAvailableError", "CoordinatorLoadInProgressError", "NotCoordinatorError"))
+
+
+def error_name(text):
+    """'NotCoordinatorError' of kafka-python's per-group error text '[Error 16] NotCoordinatorError: ...'."""
+    match = re.match(r"\[Error -?\d+\] (\w+)", text or "")
+    return match.group(1) if match else text
+
 
 KAFKA_ARGUMENT_SPEC = dict(
     bootstrap_servers=dict(type="list", elements="str", required=True),
@@ -263,7 +271,14 @@ class KafkaClient:
     def group_members(self, groups):
         """{group: number of active members}; a group Kafka does not know has none."""
         answer = self.call_coordinator("describe", "the consumer groups %s" % ", ".join(groups),
-                                       "describe_groups", list(groups))
+                                       "describe_groups", list(groups),
+                                       retry_result=lambda answer: any(error_name((d or {}).get("error")) in COORDINATOR_ERRORS
+                                                                       for d in answer.values()))
+        # kafka-python reports per-group errors as values, not exceptions.
+        refused = sorted("%s: %s" % (group, d["error"]) for group, d in answer.items()
+                         if d and d.get("error") and error_name(d["error"]) != "GroupIdNotFoundError")
+        if refused:
+            self.fail("Unable to describe the consumer groups: %s" % "; ".join(refused))
         return {group: len((answer.get(group) or {}).get("members") or []) for group in groups}
 
     def commit_offsets(self, group, offsets):
@@ -283,7 +298,9 @@ class KafkaClient:
         result = self.call_coordinator("delete", "the consumer groups %s" % ", ".join(groups), "delete_groups",
                                        list(groups), retry_result=lambda answer: any(
                                            name in COORDINATOR_ERRORS for name in dict(answer).values()))
-        refused = sorted("%s: %s" % (group, answer) for group, answer in dict(result).items() if answer != "OK")
+        # Not found is gone: a retry after a moved coordinator re-sends groups already deleted.
+        refused = sorted("%s: %s" % (group, answer) for group, answer in dict(result).items()
+                         if answer not in ("OK", "GroupIdNotFoundError"))
         if refused:
             self.fail("Kafka refused to delete consumer groups: %s" % ", ".join(refused))
 

@@ -223,11 +223,13 @@ class FakeAdmin:
     def close(self):
         self.closed = True
 
-    def list_group_offsets(self, groups):
+    def step(self, *args):
         step = self.script.pop(0)
         if isinstance(step, Exception):
             raise step
         return step
+
+    list_group_offsets = describe_groups = delete_groups = step
 
 
 @pytest.fixture
@@ -270,3 +272,27 @@ def test_other_group_errors_fail_at_once(scripted_admin):
         client.committed_offsets(["g"])
     assert str(exc.value) == "Unable to read the committed offsets of g: [Error 30] GroupAuthorizationFailedError: g"
     assert len(made) == 1
+
+
+def test_per_group_coordinator_errors_are_retried_and_other_errors_named(scripted_admin):
+    moved = "[Error 16] NotCoordinatorError: "
+    client, made = scripted_admin([{"a": {"error": moved, "members": []}, "b": {"error": None, "members": [1]}},
+                                   {"a": {"error": None, "members": [1, 2]}, "b": {"error": None, "members": [1]}}])
+    assert client.group_members(["a", "b"]) == {"a": 2, "b": 1}
+    assert len(made) == 2
+    client, made = scripted_admin([{"a": {"error": "[Error 69] GroupIdNotFoundError: ", "members": []},
+                                    "b": {"error": "[Error 30] GroupAuthorizationFailedError: ", "members": []}}])
+    with pytest.raises(Failed) as exc:
+        client.group_members(["a", "b"])
+    assert str(exc.value) == "Unable to describe the consumer groups: b: [Error 30] GroupAuthorizationFailedError: "
+
+
+def test_a_delete_retried_after_a_moved_coordinator_counts_groups_already_gone(scripted_admin):
+    client, made = scripted_admin([[("a", "OK"), ("b", "NotCoordinatorError")],
+                                   [("a", "GroupIdNotFoundError"), ("b", "OK")]])
+    client.delete_groups(["a", "b"])
+    assert len(made) == 2
+    client, made = scripted_admin([[("a", "NonEmptyGroupError")]])
+    with pytest.raises(Failed) as exc:
+        client.delete_groups(["a"])
+    assert str(exc.value) == "Kafka refused to delete consumer groups: a: NonEmptyGroupError"
