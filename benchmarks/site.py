@@ -8,6 +8,8 @@
   cold_site_s   site.yml on those new hosts (it must succeed)
   loadavg       the 1-minute load average before and after
 
+It also prints the slowest tasks of the median no-op run (callback_plugins/eb_task_times.py).
+
 The lab must be up (make up). Its last line of output is one JSON object with those figures.
 
 Run: source scripts/env.sh && python benchmarks/site.py [--cold]
@@ -31,7 +33,9 @@ def loadavg():
 def timed(argv):
     start = time.monotonic()
     run = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False,
-                         env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0"))
+                         env=dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
+                                  ANSIBLE_CALLBACK_PLUGINS=os.path.join(ROOT, "benchmarks", "callback_plugins"),
+                                  ANSIBLE_CALLBACKS_ENABLED="eb_task_times"))
     elapsed = time.monotonic() - start
     if run.returncode != 0:
         raise SystemExit("%s failed (rc=%d):\n%s\n%s" % (" ".join(argv), run.returncode,
@@ -80,6 +84,7 @@ def main():
                    loadavg_after=loadavg())
     print("no-op site.yml: %.1f s (runs %s), changed=0; floor: %.1f s (runs %s); %d tasks, %d task runs"
           % (noop, noops, floor, floors, figures["tasks"], figures["host_tasks"]), flush=True)
+    print("\n".join(line for line in out.splitlines() if line.startswith("eb_task_times:")), flush=True)
     print(json.dumps(figures))
 
 
