@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 
-MODE_PATTERN = re.compile(r"^0?[0-7]{3}$")
+MODE_PATTERN = re.compile(r"^[0-7]{3,4}$")
 SECRET_NOT_SHOWN = "(secret content, not shown)\n"
 
 
@@ -35,8 +35,10 @@ def request_errors(directories, files, purge, absent):
                 errors.append("%s.path is declared twice (also %s)" % (where, seen[path]))
             else:
                 seen[path] = where
-            if not MODE_PATTERN.match(str(entry.get("mode") or "")):
-                errors.append("%s.mode must be an octal mode such as '0640' (got %r)" % (where, entry.get("mode")))
+            mode = entry.get("mode")
+            if not isinstance(mode, str) or not MODE_PATTERN.match(mode):
+                # YAML reads an unquoted 0640 as the number 416.
+                errors.append("%s.mode must be a quoted octal mode such as '0640' (got %r)" % (where, mode))
             for field in ("owner", "group"):
                 if not entry.get(field):
                     errors.append("%s.%s is required" % (where, field))
@@ -60,12 +62,17 @@ def _mode(text):
     return int(str(text), 8)
 
 
-def plan(directories, files, purge, absent, actual, ids):
+def plan(directories, files, purge, absent, actual, ids, check_mode=False):
     """What to do, in order, from the request and what the host holds.
 
     `actual` maps a path to None (missing) or a dict with `kind` (dir, file, link, other), `uid`,
     `gid`, `mode` (int) and, for files, `content` (bytes); `actual[dir]["entries"]` lists the
-    names in each purged directory. `ids` maps ("user", name) and ("group", name) to numbers.
+    names in each purged directory. A link to a directory reads as that directory. `ids` maps
+    ("user", name) and ("group", name) to numbers, None for a name the host does not know.
+
+    A directory whose parents are missing gets them created with its owner and mode, as
+    `mkdir -p` and the file module do. In check mode an unknown owner or group is not an error
+    (an earlier task of the same run creates it) and its path is predicted to change.
 
     Returns (actions, errors). An action is a dict with `action` (mkdir, write, attributes or
     remove), `path`, and what the apply step needs. Any error means nothing may be applied.
@@ -76,9 +83,9 @@ def plan(directories, files, purge, absent, actual, ids):
     def wanted_ids(kind, index, entry):
         uid, gid = ids.get(("user", entry["owner"])), ids.get(("group", entry["group"]))
         where = _where(kind, index, entry["path"])
-        if uid is None:
+        if uid is None and not check_mode:
             errors.append("%s.owner: no user %r on this host" % (where, entry["owner"]))
-        if gid is None:
+        if gid is None and not check_mode:
             errors.append("%s.group: no group %r on this host" % (where, entry["group"]))
         return uid, gid
 
@@ -93,12 +100,17 @@ def plan(directories, files, purge, absent, actual, ids):
         mode = _mode(entry["mode"])
         have = actual.get(path)
         if have is None:
+            missing = [path]
             parent = os.path.dirname(path)
+            while parent not in planned_dirs and actual.get(parent) is None and parent != os.path.dirname(parent):
+                missing.insert(0, parent)
+                parent = os.path.dirname(parent)
             if parent not in planned_dirs and (actual.get(parent) or {}).get("kind") != "dir":
-                errors.append("%s: its parent directory %s does not exist and is not declared before it"
-                              % (_where("directories", index, path), parent))
-            planned_dirs.add(path)
-            actions.append({"action": "mkdir", "path": path, "uid": uid, "gid": gid, "mode": mode})
+                errors.append("%s: its parent %s is a %s, not a directory"
+                              % (_where("directories", index, path), parent, (actual.get(parent) or {}).get("kind")))
+            for new in missing:
+                planned_dirs.add(new)
+                actions.append({"action": "mkdir", "path": new, "uid": uid, "gid": gid, "mode": mode})
         elif have["kind"] != "dir":
             errors.append("%s: the host has a %s there, not a directory; remove it first"
                           % (_where("directories", index, path), have["kind"]))

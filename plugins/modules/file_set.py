@@ -19,7 +19,12 @@ description:
     (a relative path, a bad mode, an unknown owner, a missing parent directory, a directory where
     a file should be) fails the task and changes nothing.
   - Files are written to a temporary file in the same directory, with their owner and mode set,
-    and renamed into place, so a reader never sees a partial file or one with the wrong mode.
+    and renamed into place, so a reader never sees a partial file or one with the wrong mode. A
+    link where a file should be is refused, not followed or replaced.
+  - In check mode an owner or group the host does not have yet is not an error (the same run
+    creates it first); the paths it owns are predicted to change.
+  - The module logs nothing on the host (no C(Invoked with) line in the journal): the arguments
+    hold the files' content and secrets.
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying the host.
@@ -33,8 +38,9 @@ attributes:
 options:
   directories:
     description:
-      - Directories to create or correct, in order; a directory's parent must exist or come
-        earlier in the list. Existing content is left alone.
+      - Directories to create or correct, in order. Missing parents are created with the
+        directory's owner and mode (as C(mkdir -p) and M(ansible.builtin.file) do). A link to a
+        directory stands for that directory. Existing content is left alone.
     type: list
     elements: dict
     default: []
@@ -52,8 +58,10 @@ options:
         type: str
         required: true
       mode:
-        description: Octal mode as a string, such as C("0750").
-        type: str
+        description:
+          - Octal mode as a quoted string, such as C("0750") or C("2750"). An unquoted C(0750) is
+            refused (YAML reads it as the number 488).
+        type: raw
         required: true
   files:
     description:
@@ -84,8 +92,8 @@ options:
         type: str
         required: true
       mode:
-        description: Octal mode as a string, such as C("0640").
-        type: str
+        description: Octal mode as a quoted string, such as C("0640").
+        type: raw
         required: true
   purge:
     description:
@@ -166,7 +174,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._files import diffs, plan, request_errors
 
 ENTRY = {"path": {"type": "path", "required": True}, "owner": {"type": "str", "required": True},
-         "group": {"type": "str", "required": True}, "mode": {"type": "str", "required": True}}
+         "group": {"type": "str", "required": True}, "mode": {"type": "raw", "required": True}}
 
 
 def read_path(path, want_entries):
@@ -174,6 +182,15 @@ def read_path(path, want_entries):
         info = os.lstat(path)
     except FileNotFoundError:
         return None
+    if stat.S_ISLNK(info.st_mode):
+        # A link to a directory stands for the directory (/var/lib/dapr -> /data/dapr); a link
+        # where a file should be is refused by the plan.
+        try:
+            target = os.stat(path)
+        except FileNotFoundError:
+            target = None
+        if target is not None and stat.S_ISDIR(target.st_mode):
+            info = target
     kind = ("dir" if stat.S_ISDIR(info.st_mode) else "file" if stat.S_ISREG(info.st_mode)
             else "link" if stat.S_ISLNK(info.st_mode) else "other")
     have = {"kind": kind, "uid": info.st_uid, "gid": info.st_gid, "mode": stat.S_IMODE(info.st_mode)}
@@ -202,6 +219,13 @@ def read_host(directories, files, purge, absent):
     paths = [e["path"] for e in directories + files] + absent
     paths += [os.path.dirname(path) for path in paths]
     actual = {path: read_path(path, False) for path in set(paths)}
+    # The missing parents of a directory, up to the first that exists.
+    for entry in directories:
+        parent = os.path.dirname(entry["path"])
+        while actual.get(parent, False) is None and parent != os.path.dirname(parent):
+            parent = os.path.dirname(parent)
+            if parent not in actual:
+                actual[parent] = read_path(parent, False)
     for directory in purge:
         actual[directory] = read_path(directory, True)
         for name in (actual[directory] or {}).get("entries") or []:
@@ -212,20 +236,18 @@ def read_host(directories, files, purge, absent):
 
 
 def write_file(act):
-    directory = os.path.dirname(act["path"])
-    handle, temp = tempfile.mkstemp(dir=directory, prefix=".%s." % os.path.basename(act["path"]))
+    handle, temp = tempfile.mkstemp(dir=os.path.dirname(act["path"]), prefix=".%s." % os.path.basename(act["path"]))
     try:
-        os.fchown(handle, act["uid"], act["gid"])
-        os.fchmod(handle, act["mode"])
-        os.write(handle, act["content"])
-        os.fsync(handle)
-        os.close(handle)
-        handle = None
+        with os.fdopen(handle, "wb") as out:
+            os.fchown(out.fileno(), act["uid"], act["gid"])
+            os.fchmod(out.fileno(), act["mode"])
+            out.write(act["content"])
+            out.flush()
+            os.fsync(out.fileno())
         os.rename(temp, act["path"])
     except BaseException:
-        if handle is not None:
-            os.close(handle)
-        os.unlink(temp)
+        if os.path.lexists(temp):
+            os.unlink(temp)
         raise
 
 
@@ -253,6 +275,9 @@ def main():
             "absent": {"type": "list", "elements": "path", "default": []},
         },
         supports_check_mode=True,
+        # No "Invoked with" line in the host's journal: it would hold every file's content, and
+        # its masking misses a secret of several lines.
+        no_log=True,
     )
     directories, files = module.params["directories"], module.params["files"]
     purge, absent = module.params["purge"], module.params["absent"]
@@ -263,7 +288,7 @@ def main():
         actual = read_host(directories, files, purge, absent)
     except OSError as exc:
         module.fail_json(msg="Unable to read the host's files, nothing changed: %s" % exc)
-    actions, errors = plan(directories, files, purge, absent, actual, lookup_ids(directories + files))
+    actions, errors = plan(directories, files, purge, absent, actual, lookup_ids(directories + files), module.check_mode)
     if errors:
         module.fail_json(msg="Refused, nothing changed: " + "; ".join(errors))
 

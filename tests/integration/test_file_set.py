@@ -7,6 +7,8 @@ import stat
 from tests.lib.ansible_run import run_module
 
 SECRET = "s3cret-password-for-the-test"
+# A secret of several lines (a key store, a properties file) as well as a one-line one.
+SECRET_FILE = "-----BEGIN PRIVATE KEY-----\nMIIEvQ-%s\n-----END PRIVATE KEY-----\n" % SECRET
 
 
 def request(root):
@@ -16,7 +18,9 @@ def request(root):
         "files": [{"path": str(root / "app" / "resources" / "component.yaml"), "content": "kind: Component\n",
                    "owner": "root", "group": "root", "mode": "0640"},
                   {"path": str(root / "app" / "secrets.json"), "secret_content": '{"pw": "%s"}\n' % SECRET,
-                   "owner": "nobody", "group": "nogroup", "mode": "0600"}],
+                   "owner": "nobody", "group": "nogroup", "mode": "0600"},
+                  {"path": str(root / "app" / "server.pem"), "secret_content": SECRET_FILE,
+                   "owner": "root", "group": "root", "mode": "0600"}],
         "purge": [str(root / "app" / "resources")],
     }
 
@@ -44,12 +48,13 @@ def test_check_mode_predicts_the_run_then_idempotent(tmp_path):
     assert applied["changed"] and applied["changed_paths"] == predicted["changed_paths"]
     assert applied["actions"] == [{"path": p, "action": a} for p, a in (
         (args["directories"][0]["path"], "mkdir"), (args["directories"][1]["path"], "mkdir"),
-        (args["files"][0]["path"], "write"), (args["files"][1]["path"], "write"))]
+        (args["files"][0]["path"], "write"), (args["files"][1]["path"], "write"), (args["files"][2]["path"], "write"))]
     files = tree(tmp_path)
     assert files["app"][:3] == (0o750, 0, 0)
     assert files["app/resources/component.yaml"] == (0o640, 0, 0, b"kind: Component\n")
     secret = files["app/secrets.json"]
     assert secret[0] == 0o600 and secret[1] == 65534 and secret[3] == ('{"pw": "%s"}\n' % SECRET).encode()
+    assert files["app/server.pem"] == (0o600, 0, 0, SECRET_FILE.encode())
     for result in (predicted, applied):
         assert SECRET not in result.stdout + result.stderr
     diffs = {entry["before_header"]: entry for entry in applied["diff"]}
@@ -87,10 +92,30 @@ def test_a_bad_request_changes_nothing(tmp_path):
                           "group": "root", "mode": "0640"})
     result = run_module("file_set", args)
     assert result.failed
-    assert result["msg"] == ("Refused, nothing changed: files[2] (%s).owner: no user 'no-such-user' on this host"
-                             % args["files"][2]["path"])
+    assert result["msg"] == ("Refused, nothing changed: files[3] (%s).owner: no user 'no-such-user' on this host"
+                             % args["files"][3]["path"])
     assert tree(tmp_path) == {}
     result = run_module("file_set", dict(request(tmp_path), files=[{"path": "relative", "content": "x", "owner": "root",
                                                                     "group": "root", "mode": "0640"}]))
     assert result.failed and "files[0] (relative).path must be an absolute, normalised path" in result["msg"]
     assert tree(tmp_path) == {}
+
+
+def test_missing_parents_and_a_linked_directory(tmp_path):
+    real = tmp_path / "data"
+    real.mkdir(mode=0o750)
+    os.symlink(real, tmp_path / "linked")
+    args = {"directories": [{"path": str(tmp_path / "linked"), "owner": "root", "group": "root", "mode": "0750"},
+                            {"path": str(tmp_path / "a" / "b" / "c"), "owner": "root", "group": "root", "mode": "0755"}],
+            "files": [{"path": str(tmp_path / "linked" / "f"), "content": "x\n", "owner": "root", "group": "root",
+                       "mode": "0640"}]}
+    applied = run_module("file_set", args)
+    assert not applied.failed, applied.get("msg")
+    assert [a["path"] for a in applied["actions"]] == [str(tmp_path / "a"), str(tmp_path / "a" / "b"),
+                                                       str(tmp_path / "a" / "b" / "c"), str(tmp_path / "linked" / "f")]
+    assert (real / "f").read_text() == "x\n" and os.path.islink(tmp_path / "linked")
+    assert stat.S_IMODE(os.stat(tmp_path / "a" / "b").st_mode) == 0o755
+    linked_file = dict(args["files"][0], path=str(tmp_path / "linked-file"))
+    os.symlink(real / "f", tmp_path / "linked-file")
+    refused = run_module("file_set", {"files": [linked_file]})
+    assert refused.failed and "the host has a link there, not a regular file" in refused["msg"]

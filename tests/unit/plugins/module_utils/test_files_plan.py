@@ -37,8 +37,10 @@ def run(directories=(), files=(), purge=(), absent=(), actual=None):
     ([d("/etc/dapr/")], [], [], [], "directories[0] (/etc/dapr/).path must be an absolute, normalised path"),
     ([], [f("/etc/a/../b")], [], [], "files[0] (/etc/a/../b).path must be an absolute, normalised path"),
     ([d("/etc/a")], [f("/etc/a")], [], [], "files[0] (/etc/a).path is declared twice (also directories[0] (/etc/a))"),
-    ([], [f("/etc/a", mode="640x")], [], [], "files[0] (/etc/a).mode must be an octal mode such as '0640' (got '640x')"),
-    ([], [f("/etc/a", mode="0800")], [], [], "files[0] (/etc/a).mode must be an octal mode"),
+    ([], [f("/etc/a", mode="640x")], [], [], "files[0] (/etc/a).mode must be a quoted octal mode such as '0640' (got '640x')"),
+    ([], [f("/etc/a", mode="0800")], [], [], "files[0] (/etc/a).mode must be a quoted octal mode"),
+    # YAML's unquoted 0640 is the number 416: refused, not applied as mode 0416.
+    ([], [f("/etc/a", mode=416)], [], [], "files[0] (/etc/a).mode must be a quoted octal mode such as '0640' (got 416)"),
     ([d("/etc/a", owner="")], [], [], [], "directories[0] (/etc/a).owner is required"),
     ([], [dict(f("/etc/a"), content=None)], [], [], "files[0] (/etc/a) needs exactly one of content and secret_content"),
     ([], [dict(f("/etc/a"), secret_content="s")], [], [], "files[0] (/etc/a) needs exactly one of content and secret_content"),
@@ -51,7 +53,8 @@ def test_request_errors_name_the_field_and_the_rule(directories, files, purge, a
 
 
 def test_a_valid_request_has_no_errors():
-    assert request_errors([d("/etc/a")], [f("/etc/a/b"), f("/etc/a/c", secret=True)], ["/etc/a"], ["/etc/a/old"]) == []
+    assert request_errors([d("/etc/a", mode="2750")], [f("/etc/a/b", mode="640"), f("/etc/a/c", secret=True)],
+                          ["/etc/a"], ["/etc/a/old"]) == []
 
 
 def test_every_broken_rule_is_reported_at_once():
@@ -86,8 +89,8 @@ def test_a_written_file_carries_its_owner_mode_and_bytes():
 @pytest.mark.parametrize("directories, files, actual, error", [
     ([], [f("/etc/a/b")], {"/etc/a": None, "/etc/a/b": None},
      "files[0] (/etc/a/b): its directory /etc/a does not exist and is not in directories"),
-    ([d("/srv/x/y")], [], {"/srv/x": None, "/srv/x/y": None},
-     "directories[0] (/srv/x/y): its parent directory /srv/x does not exist and is not declared before it"),
+    ([d("/srv/x/y")], [], {"/srv": have_file(), "/srv/x": None, "/srv/x/y": None},
+     "directories[0] (/srv/x/y): its parent /srv is a file, not a directory"),
     ([d("/etc/a")], [], {"/etc": have_dir(), "/etc/a": have_file()},
      "directories[0] (/etc/a): the host has a file there, not a directory; remove it first"),
     ([], [f("/etc/a")], {"/etc": have_dir(), "/etc/a": have_dir()},
@@ -137,3 +140,28 @@ def test_diff_shows_content_but_never_a_secret_or_a_removed_file():
     assert by_path["/etc/m (owner and mode)"]["before"] == "uid=0 gid=990 mode=0644\n"
     assert by_path["/etc/m (owner and mode)"]["after"] == "uid=0 gid=990 mode=0640\n"
     assert "pw=" not in repr(diffs(actions))
+
+
+def test_missing_parents_are_created_with_the_directorys_owner_and_mode():
+    actual = {"/": have_dir(), "/data": None, "/data/kafka": None, "/data/kafka/logs": None}
+    actions, errors = run([d("/data/kafka/logs", owner="dapr", mode="0700")], actual=actual)
+    assert errors == []
+    assert [(a["action"], a["path"], a["uid"], a["mode"]) for a in actions] == [
+        ("mkdir", "/data", 990, 0o700), ("mkdir", "/data/kafka", 990, 0o700), ("mkdir", "/data/kafka/logs", 990, 0o700)]
+
+
+def test_a_declared_parent_is_created_once_with_its_own_attributes():
+    actual = {"/": have_dir(), "/data": None, "/data/a": None}
+    actions, _errors = run([d("/data", mode="0755"), d("/data/a")], actual=actual)
+    assert [(a["path"], a["mode"]) for a in actions] == [("/data", 0o755), ("/data/a", 0o750)]
+
+
+def test_check_mode_predicts_paths_of_owners_the_run_creates_first():
+    actual = {"/etc": have_dir(), "/etc/kafka": None, "/etc/x": have_file()}
+    request = ([d("/etc/kafka", group="kafka")], [f("/etc/kafka/server.properties", group="kafka"), f("/etc/x", group="kafka")])
+    _actions, errors = run(*request, actual=actual)
+    assert "directories[0] (/etc/kafka).group: no group 'kafka' on this host" in errors
+    actions, errors = plan(*request, [], [], actual, IDS, check_mode=True)
+    assert errors == []
+    assert [(a["action"], a["path"]) for a in actions] == [
+        ("mkdir", "/etc/kafka"), ("write", "/etc/kafka/server.properties"), ("attributes", "/etc/x")]
