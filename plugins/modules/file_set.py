@@ -23,8 +23,8 @@ description:
     link where a file should be is refused, not followed or replaced.
   - In check mode an owner or group the host does not have yet is not an error (the same run
     creates it first); the paths it owns are predicted to change.
-  - The module logs nothing on the host (no C(Invoked with) line in the journal): the arguments
-    hold the files' content and secrets.
+  - The module logs nothing on the host (no C(Invoked with) line in the journal), since its
+    arguments hold the files' content and secrets.
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying the host.
