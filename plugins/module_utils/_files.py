@@ -20,16 +20,19 @@ def _where(kind, index, path):
     return "%s[%d] (%s)" % (kind, index, path) if path else "%s[%d]" % (kind, index)
 
 
+def _normalised(path):
+    return path.startswith("/") and os.path.normpath(path) == path
+
+
 def request_errors(directories, files, purge, absent):
     """Every rule the request breaks, each naming the entry and the rule (empty: valid)."""
     errors = []
     seen = {}
-    declared_dirs = set()
     for kind, entries in (("directories", directories), ("files", files)):
         for index, entry in enumerate(entries):
             path = entry.get("path") or ""
             where = _where(kind, index, path)
-            if not path.startswith("/") or os.path.normpath(path) != path:
+            if not _normalised(path):
                 errors.append("%s.path must be an absolute, normalised path" % where)
             elif path in seen:
                 errors.append("%s.path is declared twice (also %s)" % (where, seen[path]))
@@ -42,18 +45,16 @@ def request_errors(directories, files, purge, absent):
             for field in ("owner", "group"):
                 if not entry.get(field):
                     errors.append("%s.%s is required" % (where, field))
-            if kind == "directories":
-                declared_dirs.add(path)
-            elif (entry.get("content") is None) == (entry.get("secret_content") is None):
+            if kind == "files" and (entry.get("content") is None) == (entry.get("secret_content") is None):
                 errors.append("%s needs exactly one of content and secret_content" % where)
     for index, path in enumerate(absent):
         where = _where("absent", index, path)
-        if not path.startswith("/") or os.path.normpath(path) != path:
+        if not _normalised(path):
             errors.append("%s must be an absolute, normalised path" % where)
         elif path in seen:
             errors.append("%s is also declared in %s" % (where, seen[path]))
     for index, path in enumerate(purge):
-        if not path.startswith("/") or os.path.normpath(path) != path:
+        if not _normalised(path):
             errors.append("%s must be an absolute, normalised path" % _where("purge", index, path))
     return errors
 
