@@ -209,14 +209,16 @@ def desired_topics(params):
     return specs
 
 
-def plan_topics(specs, actual, brokers, defaults=None, force=False, name_pattern=None):
+def plan_topics(specs, actual, brokers, defaults=None, force=False, name_pattern=None, existing=None):
     """Compare desired topic specs with the cluster.
 
     specs: output of desired_topics().
     actual: {name: {'replicas': {partition: [broker ids]},
-                    'config': {key: {'value': str, 'source': str}}}} for every existing topic
-            (config needs only the keys the specs declare or reset).
+                    'config': {key: {'value': str, 'source': str}}}} for every declared topic
+            that exists (config needs only the keys the specs declare or reset).
     brokers: [{'id': int, 'rack': str or None}].
+    existing: the names of all topics on the cluster, which a new topic must not collide with;
+              needed only when a declared topic is missing (default: the names in actual).
     defaults: {'partitions': int, 'replication_factor': int}, the broker defaults used when a
               new topic does not say.
     Returns a dict: create, delete, alter_config, create_partitions, reassign (the API work),
@@ -230,7 +232,7 @@ def plan_topics(specs, actual, brokers, defaults=None, force=False, name_pattern
             "reassign": {}, "changes": [], "diff": [], "topics": {}}
     matcher = pattern_regex(name_pattern) if name_pattern else None
     seen = {}
-    existing_keys = dict((_collision_key(n), n) for n in actual)
+    existing_keys = dict((_collision_key(n), n) for n in (actual if existing is None else existing))
     for spec in specs:
         name = spec.get("name")
         try:

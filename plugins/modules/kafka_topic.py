@@ -219,22 +219,34 @@ except ImportError:
 # Topics per CreateTopics request: large batches are fast, but each must finish within the
 # request timeout on the controller.
 CREATE_BATCH = 500
+TOPIC_AUTHORIZATION_FAILED = 29
 
 
 def read_cluster(client, specs):
-    """Brokers, metadata of every topic and the managed configs of the declared ones."""
+    """Brokers, the metadata and managed configs of the declared topics, and, only when one
+    of them is to be created, the names of all topics (to refuse a colliding name)."""
     _cluster, brokers = client.brokers()
     # Replicas go only to live brokers; a fenced one is down or shutting down.
     brokers = [b for b in brokers if not b["fenced"]]
-    metadata = client.call("describe", "topics", client.admin.describe_topics)
+    # Only the declared topics: on a large cluster the metadata of every topic is the costliest
+    # read, and a run that creates nothing does not need it.
+    declared = sorted(set(s["name"] for s in specs))
+    metadata = client.call("describe", "topics", client.admin.describe_topics, declared)
     actual = {}
+    hidden = sorted(t["name"] for t in metadata if t["error_code"] == TOPIC_AUTHORIZATION_FAILED)
+    if hidden:
+        client.fail("Not authorized to describe topic(s) %s: the admin user needs DESCRIBE on them; "
+                    "nothing was changed" % ", ".join(hidden))
     for topic in metadata:
         if topic["error_code"]:
-            continue
+            continue  # UNKNOWN_TOPIC_OR_PARTITION (not there yet) or an invalid name the plan reports
         actual[topic["name"]] = {
             "replicas": dict((p["partition_index"], list(p["replica_nodes"])) for p in topic["partitions"]),
             "config": {},
         }
+    existing = None
+    if any(s["state"] == "present" and s["name"] not in actual for s in specs):
+        existing = client.call("list", "topics", client.admin.list_topics)
     keys = set()
     for spec in specs:
         keys.update(spec["config"] or {})
@@ -257,7 +269,7 @@ def read_cluster(client, specs):
                                 config_filter="all")["broker"][broker]
         defaults = {"partitions": int(described["num.partitions"]["value"]),
                     "replication_factor": int(described["default.replication.factor"]["value"])}
-    return actual, brokers, defaults
+    return actual, brokers, defaults, existing
 
 
 def create_topics(client, plan, validate_only):
@@ -393,10 +405,10 @@ def main():
     )
     client = KafkaClient(module)
     specs = desired_topics(module.params)
-    actual, brokers, defaults = read_cluster(client, specs)
+    actual, brokers, defaults, existing = read_cluster(client, specs)
     try:
-        plan = plan_topics(specs, actual, brokers, defaults=defaults,
-                           force=module.params["force"], name_pattern=module.params["name_pattern"])
+        plan = plan_topics(specs, actual, brokers, defaults=defaults, force=module.params["force"],
+                           name_pattern=module.params["name_pattern"], existing=existing)
     except PlanError as exc:
         client.fail("Invalid request, nothing was changed: %s" % exc)
 

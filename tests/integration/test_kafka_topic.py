@@ -109,6 +109,34 @@ def test_bad_input_changes_nothing(kafka):
         existing: {"partitions": 3, "replication_factor": 1, "config": {"retention.ms": str(DAY_MS)}}}
 
 
+def test_collision_with_an_undeclared_topic_is_refused(kafka):
+    # The module reads only the declared topics, and all names only when it would create one.
+    other = unique("t.coll.")
+    base = dict(conn_args(kafka), partitions=1, replication_factor=1)
+    assert run_module("kafka_topic", dict(base, name=other))["changed"] is True
+    clash = other.replace(".", "_")
+    bad = run_module("kafka_topic", dict(base, name=clash), check=True)
+    assert bad.failed
+    assert bad["msg"] == ("Invalid request, nothing was changed: topic %s: collides with existing topic %s: "
+                          "Kafka treats '.' and '_' alike" % (clash, other))
+    assert topic_state(kafka, [clash]) == {}
+
+
+def test_topics_the_user_may_not_describe(kafka):
+    existing, user, password = unique("t.hidden."), unique("no-acl-"), unique("pw-")
+    base = dict(conn_args(kafka), partitions=1, replication_factor=1)
+    assert run_module("kafka_topic", dict(base, name=existing, config={"retention.ms": "1d"}))["changed"] is True
+    assert run_module("kafka_scram_user", dict(conn_args(kafka), name=user, password=password))["changed"] is True
+    # A user with no ACL at all: the broker answers TOPIC_AUTHORIZATION_FAILED, not "unknown topic".
+    bad = run_module("kafka_topic", dict(base, sasl_username=user, sasl_password=password,
+                                         topics=[{"name": existing, "config": {"retention.ms": "2d"}}]))
+    assert bad.failed
+    assert bad["msg"] == ("Not authorized to describe topic(s) %s: the admin user needs DESCRIBE on them; "
+                          "nothing was changed" % existing)
+    assert topic_state(kafka, [existing])[existing]["config"] == {"retention.ms": str(DAY_MS)}
+    assert_no_secret(bad, password, kafka.admin_password)
+
+
 def test_protected_topic(kafka):
     name = unique("audit.")
     args = dict(conn_args(kafka), name=name, partitions=1, replication_factor=1, protected=True,

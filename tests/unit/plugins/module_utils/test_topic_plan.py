@@ -300,6 +300,20 @@ def test_collisions_within_request_and_with_existing_topics():
         plan_topics([spec("a.b", partitions=1, replication_factor=1)], {"a_b": topic()}, BROKERS)
 
 
+@pytest.mark.parametrize("existing, error", [
+    (["a_b", "other"], "topic a.b: collides with existing topic a_b"),
+    (["other"], None),
+])
+def test_collisions_with_undeclared_topics_come_from_existing(existing, error):
+    # The module reads only the declared topics; the names of the others arrive in `existing`.
+    specs = [spec("a.b", partitions=1, replication_factor=1)]
+    if error:
+        with pytest.raises(PlanError, match=error):
+            plan_topics(specs, {}, BROKERS, existing=existing)
+    else:
+        assert [c["action"] for c in plan_topics(specs, {}, BROKERS, existing=existing)["changes"]] == ["create"]
+
+
 def test_duplicate_declaration_is_an_error():
     with pytest.raises(PlanError, match="topic a is declared more than once"):
         plan_topics([spec("a", partitions=1, replication_factor=1)] * 2, {}, BROKERS)
