@@ -8,6 +8,8 @@ import ipaddress
 import re
 
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import (
+    diff_record,
+    PlanError,
     purge_errors,
     purge_pattern,
 )
@@ -31,10 +33,6 @@ PRINCIPAL_TYPE = "User"
 # The fields of one binding, in the order used for sorting and display.
 FIELDS = ("principal", "host", "resource_type", "resource_name", "pattern_type", "operation",
           "permission")
-
-
-class PlanError(Exception):
-    """The request is invalid; nothing may be changed."""
 
 
 def binding_dict(binding):
@@ -145,5 +143,4 @@ def _add(plan, action, binding, **extra):
     record = binding_dict(binding)
     before, after = (record, {}) if action == "delete" else ({}, record)
     plan["changes"].append(dict(record, action=action, **extra))
-    plan["diff"].append({"before_header": describe(binding), "after_header": describe(binding),
-                         "before": before, "after": after})
+    plan["diff"].append(diff_record(describe(binding), before, after))

@@ -1,10 +1,20 @@
 # Copyright: (c) 2026, Digital FTE platform team
 # Apache License 2.0 (see LICENSE)
-"""What the pure planners share: the name-or-list form of a request and purge patterns."""
+"""What the pure planners share: their error, the diff record, the name-or-list form of a
+request and purge patterns."""
 
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
+
+
+class PlanError(Exception):
+    """The request is invalid; nothing may be changed."""
+
+
+def diff_record(header, before, after):
+    """One entry of a module's --diff: `before` and `after` under the same header."""
+    return {"before_header": header, "after_header": header, "before": before, "after": after}
 
 
 def declared_entries(params, list_key, defaults, keys):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import re
 
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import diff_record
+
 MODE_PATTERN = re.compile(r"^[0-7]{3,4}$")
 SECRET_NOT_SHOWN = "(secret content, not shown)\n"
 
@@ -166,18 +168,16 @@ def diffs(actions):
     for act in actions:
         path, before = act["path"], act.get("before")
         if act["action"] == "mkdir":
-            out.append({"before_header": path, "after_header": path, "before": "", "after": "(directory)\n"})
+            out.append(diff_record(path, "", "(directory)\n"))
         elif act["action"] == "remove":
-            out.append({"before_header": path, "after_header": path, "before": "(%s)\n" % before["kind"], "after": ""})
+            out.append(diff_record(path, "(%s)\n" % before["kind"], ""))
         elif act["action"] == "attributes":
-            out.append({"before_header": path + " (owner and mode)", "after_header": path + " (owner and mode)",
-                        "before": _attributes_text(before["uid"], before["gid"], before["mode"]),
-                        "after": _attributes_text(act["uid"], act["gid"], act["mode"])})
+            out.append(diff_record(path + " (owner and mode)",
+                                   _attributes_text(before["uid"], before["gid"], before["mode"]),
+                                   _attributes_text(act["uid"], act["gid"], act["mode"])))
         elif act["secret"]:
-            out.append({"before_header": path, "after_header": path,
-                        "before": SECRET_NOT_SHOWN if before else "", "after": SECRET_NOT_SHOWN})
+            out.append(diff_record(path, SECRET_NOT_SHOWN if before else "", SECRET_NOT_SHOWN))
         else:
-            out.append({"before_header": path, "after_header": path,
-                        "before": before["content"].decode("utf-8", "replace") if before else "",
-                        "after": act["content"].decode("utf-8")})
+            out.append(diff_record(path, before["content"].decode("utf-8", "replace") if before else "",
+                                   act["content"].decode("utf-8")))
     return out

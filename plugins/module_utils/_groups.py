@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import declared_entries
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import (
+    declared_entries,
+    PlanError,
+)
 
 # What the design allows in group ids (Kafka itself only refuses the empty one).
 _GROUP = re.compile(r"^[A-Za-z0-9._-]+$")
-
-
-class PlanError(Exception):
-    """The request is invalid; nothing may be changed."""
 
 
 def desired_groups(params):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import (
     declared_entries,
+    diff_record,
+    PlanError,
     purge_errors,
     purge_pattern,
 )
@@ -16,10 +18,6 @@ MIN_ITERATIONS, MAX_ITERATIONS = 4096, 16384
 # What --diff shows instead of a password.
 MASK = "********"
 MASK_CHANGED = "******** (changed)"
-
-
-class PlanError(Exception):
-    """The request is invalid; nothing may be changed."""
 
 
 def desired_users(params):
@@ -104,8 +102,7 @@ def plan_users(specs, actual, login_ok, purge=()):
             for mech in sorted(current):
                 plan["delete"].append((name, mech))
             plan["changes"].append({"user": name, "action": "delete", "mechanisms": sorted(current)})
-            plan["diff"].append({"before_header": name, "after_header": name,
-                                 "before": _view(current), "after": {}})
+            plan["diff"].append(diff_record(name, _view(current), {}))
             continue
         mech, iterations = spec["mechanism"], spec["iterations"]
         have = current.get(mech)
@@ -122,9 +119,8 @@ def plan_users(specs, actual, login_ok, purge=()):
         plan["upsert"].append((name, mech, iterations))
         plan["changes"].append({"user": name, "action": action, "mechanism": mech,
                                 "iterations": iterations, "reason": reason})
-        plan["diff"].append({"before_header": name, "after_header": name,
-                             "before": _view(current) if current else {},
-                             "after": _view(after, changed_mechanism=mech)})
+        plan["diff"].append(diff_record(name, _view(current) if current else {},
+                                        _view(after, changed_mechanism=mech)))
     declared = set(spec["name"] for spec in specs)
     for name in sorted(set(actual) - declared):
         pattern = purge_pattern(name, purge)
@@ -134,8 +130,7 @@ def plan_users(specs, actual, login_ok, purge=()):
             plan["delete"].append((name, mech))
         plan["changes"].append({"user": name, "action": "delete", "mechanisms": sorted(actual[name]),
                                 "reason": "not declared; matches purge pattern %s" % pattern})
-        plan["diff"].append({"before_header": name, "after_header": name,
-                             "before": _view(actual[name]), "after": {}})
+        plan["diff"].append(diff_record(name, _view(actual[name]), {}))
     return plan
 
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import declared_entries
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import (
+    declared_entries,
+    diff_record,
+    PlanError,
+)
 
 # Topic-level configs of Apache Kafka 4.1 (LogConfig); the integration tests compare this
 # set with what the broker reports, so a broker upgrade that adds keys is noticed.
@@ -46,10 +50,6 @@ BYTES_PER_UNIT = {
 _QUANTITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$")
 _LEGAL_NAME = re.compile(r"^[a-zA-Z0-9._-]+$")
 MAX_NAME_LENGTH = 249
-
-
-class PlanError(Exception):
-    """The request is invalid; nothing may be changed."""
 
 
 def parse_duration_ms(key, value):
@@ -286,10 +286,8 @@ def _plan_one(spec, current, brokers, defaults, force, matcher, name_pattern, ex
         replicas = current["replicas"]
         plan["delete"].append(name)
         plan["changes"].append({"topic": name, "action": "delete"})
-        plan["diff"].append({
-            "before_header": name, "after_header": name,
-            "before": _topic_view(len(replicas), _rf(replicas), _overrides(current, config, reset)),
-            "after": {}})
+        plan["diff"].append(diff_record(
+            name, _topic_view(len(replicas), _rf(replicas), _overrides(current, config, reset)), {}))
         return
 
     if current is None:
@@ -308,8 +306,7 @@ def _plan_one(spec, current, brokers, defaults, force, matcher, name_pattern, ex
         plan["changes"].append({"topic": name, "action": "create", "partitions": partitions,
                                 "replication_factor": rf, "config": config})
         plan["topics"][name] = _topic_view(partitions, rf, config)
-        plan["diff"].append({"before_header": name, "after_header": name, "before": {},
-                             "after": plan["topics"][name]})
+        plan["diff"].append(diff_record(name, {}, plan["topics"][name]))
         return
 
     replicas = current["replicas"]
@@ -368,9 +365,7 @@ def _plan_one(spec, current, brokers, defaults, force, matcher, name_pattern, ex
                                 "reset": [k for k, (op, v) in ops.items() if op == "DELETE"]})
     plan["topics"][name] = _topic_view(want_partitions, want_rf, after)
     if ops or new_partitions or want_rf != have_rf:
-        plan["diff"].append({"before_header": name, "after_header": name,
-                             "before": _topic_view(have_partitions, have_rf, before),
-                             "after": plan["topics"][name]})
+        plan["diff"].append(diff_record(name, _topic_view(have_partitions, have_rf, before), plan["topics"][name]))
 
 
 def _rf(replicas):

@@ -167,10 +167,10 @@ changes:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._acl import (
-    PlanError,
     expand,
     plan_acls,
 )
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import PlanError
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._kafka import (
     KAFKA_REQUIRED_IF,
     KafkaClient,

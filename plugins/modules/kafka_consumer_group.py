@@ -133,13 +133,13 @@ groups:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._groups import (
-    PlanError,
     committed_view,
     desired_groups,
     needs_ends,
     plan_offsets,
     validate_groups,
 )
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import PlanError
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._kafka import (
     KAFKA_REQUIRED_IF,
     KafkaClient,

@@ -186,13 +186,13 @@ users:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common import PlanError
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._kafka import (
     KAFKA_REQUIRED_IF,
     KafkaClient,
     kafka_argument_spec,
 )
 from ansible_collections.digital_fte.event_backbone.plugins.module_utils._scram import (
-    PlanError,
     alteration_rounds,
     desired_users,
     login_checks,

@@ -44,3 +44,17 @@ def test_missing_kafka_python_is_a_clear_error(kafka):
     assert result.failed
     assert "Failed to import the required Python library (kafka-python (3.0 or later))" in result["msg"]
     assert "/usr/bin/python3" in result["msg"]
+
+
+def test_the_action_group_carries_the_connection(kafka):
+    # meta/runtime.yml: one module_defaults entry for every Kafka module.
+    group = {"group/digital_fte.event_backbone.kafka": conn_args(kafka)}
+    topic = unique("t.group.")
+    created = run_module("kafka_topic", {"name": topic, "partitions": 1, "replication_factor": 1},
+                         module_defaults=group)
+    assert created["changed"] is True, created.get("msg")
+    info = run_module("kafka_info", {}, module_defaults=group)
+    assert topic in info["topics"]
+    # Without it the modules have no bootstrap servers at all.
+    bare = run_module("kafka_info", {})
+    assert bare.failed and "bootstrap_servers" in bare["msg"]

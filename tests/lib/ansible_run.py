@@ -30,15 +30,19 @@ class AnsibleResult(dict):
         return self.status == "failed"
 
 
-def run_module(module, args, check=False, diff=False, timeout=600, interpreter=None, wrapper=()):
+def run_module(module, args, check=False, diff=False, timeout=600, interpreter=None, wrapper=(),
+               module_defaults=None):
     """Run `module` (short name in this collection, or a full name) with `args`; return its
     AnsibleResult.
 
     `interpreter` is the module's Python on localhost (default: this venv's); `wrapper` is a
-    command the run is started under (for example `ip netns exec NAME`).
+    command the run is started under (for example `ip netns exec NAME`); `module_defaults` is
+    the play's keyword of that name.
     """
     play = [{"hosts": "localhost", "gather_facts": False,
              "tasks": [{"name": "Run %s" % module, module if "." in module else FQCN + module: args}]}]
+    if module_defaults:
+        play[0]["module_defaults"] = module_defaults
     with tempfile.TemporaryDirectory() as tmp:
         playbook = os.path.join(tmp, "play.yml")
         with open(playbook, "w", encoding="utf-8") as fh:
