@@ -230,9 +230,9 @@ def plan_topics(specs, actual, brokers, defaults=None, force=False, name_pattern
     errors = []
     plan = {"create": {}, "delete": [], "alter_config": {}, "create_partitions": {},
             "reassign": {}, "changes": [], "diff": [], "topics": {}}
-    matcher = pattern_regex(name_pattern) if name_pattern else None
     seen = {}
-    existing_keys = dict((_collision_key(n), n) for n in (actual if existing is None else existing))
+    cluster = _Cluster(brokers, defaults, force, name_pattern,
+                       dict((_collision_key(n), n) for n in (actual if existing is None else existing)))
     for spec in specs:
         name = spec.get("name")
         try:
@@ -245,8 +245,7 @@ def plan_topics(specs, actual, brokers, defaults=None, force=False, name_pattern
             continue
         seen[name] = True
         try:
-            _plan_one(spec, actual.get(name), brokers, defaults, force, matcher, name_pattern,
-                      existing_keys, plan)
+            _plan_one(spec, actual.get(name), cluster, plan)
         except PlanError as exc:
             errors.append("topic %s: %s" % (name, exc))
     collisions = {}
@@ -261,10 +260,33 @@ def plan_topics(specs, actual, brokers, defaults=None, force=False, name_pattern
     return plan
 
 
-def _plan_one(spec, current, brokers, defaults, force, matcher, name_pattern, existing_keys, plan):
-    name = spec["name"]
-    if matcher and not matcher.match(name):
-        raise PlanError("name does not match name_pattern %s" % name_pattern)
+class _Cluster:
+    """What every topic of one request is planned against: the cluster and the request-wide options."""
+
+    def __init__(self, brokers, defaults, force, name_pattern, existing_keys):
+        self.brokers = brokers
+        self.defaults = defaults
+        self.force = force
+        self.name_pattern = name_pattern
+        self.matcher = pattern_regex(name_pattern) if name_pattern else None
+        self.existing_keys = existing_keys
+
+
+def _plan_one(spec, current, cluster, plan):
+    config, reset = _checked_request(spec, cluster)
+    if spec["state"] == "absent":
+        if current is not None:
+            _plan_delete(spec, current, config, reset, cluster, plan)
+    elif current is None:
+        _plan_create(spec, config, cluster, plan)
+    else:
+        _plan_update(spec, current, config, reset, cluster, plan)
+
+
+def _checked_request(spec, cluster):
+    """The spec's normalized config and reset list, once its own rules hold."""
+    if cluster.matcher and not cluster.matcher.match(spec["name"]):
+        raise PlanError("name does not match name_pattern %s" % cluster.name_pattern)
     for key in ("partitions", "replication_factor"):
         if spec.get(key) is not None and spec[key] < 1:
             raise PlanError("%s must be at least 1, got %d" % (key, spec[key]))
@@ -277,38 +299,41 @@ def _plan_one(spec, current, brokers, defaults, force, matcher, name_pattern, ex
     both = sorted(set(reset) & set(config))
     if both:
         raise PlanError("%s both set in config and listed in reset_config" % ", ".join(both))
+    return config, reset
 
-    if spec["state"] == "absent":
-        if current is None:
-            return
-        if spec["protected"] and not force:
-            raise PlanError("is protected: refusing to delete it (set force: true to override)")
-        replicas = current["replicas"]
-        plan["delete"].append(name)
-        plan["changes"].append({"topic": name, "action": "delete"})
-        plan["diff"].append(diff_record(
-            name, _topic_view(len(replicas), _rf(replicas), _overrides(current, config, reset)), {}))
-        return
 
-    if current is None:
-        clash = existing_keys.get(_collision_key(name))
-        if clash is not None:
-            raise PlanError("collides with existing topic %s: Kafka treats '.' and '_' alike" % clash)
-        partitions = spec["partitions"] or defaults.get("partitions")
-        rf = spec["replication_factor"] or defaults.get("replication_factor")
-        if partitions is None or rf is None:
-            raise PlanError("partitions and replication_factor are needed to create it")
-        if rf > len(brokers):
-            raise PlanError("replication_factor %d is larger than the number of brokers (%d)"
-                            % (rf, len(brokers)))
-        plan["create"][name] = {"num_partitions": partitions, "replication_factor": rf,
-                                "configs": config}
-        plan["changes"].append({"topic": name, "action": "create", "partitions": partitions,
-                                "replication_factor": rf, "config": config})
-        plan["topics"][name] = _topic_view(partitions, rf, config)
-        plan["diff"].append(diff_record(name, {}, plan["topics"][name]))
-        return
+def _plan_delete(spec, current, config, reset, cluster, plan):
+    name = spec["name"]
+    if spec["protected"] and not cluster.force:
+        raise PlanError("is protected: refusing to delete it (set force: true to override)")
+    replicas = current["replicas"]
+    plan["delete"].append(name)
+    plan["changes"].append({"topic": name, "action": "delete"})
+    plan["diff"].append(diff_record(
+        name, _topic_view(len(replicas), _rf(replicas), _overrides(current, config, reset)), {}))
 
+
+def _plan_create(spec, config, cluster, plan):
+    name = spec["name"]
+    clash = cluster.existing_keys.get(_collision_key(name))
+    if clash is not None:
+        raise PlanError("collides with existing topic %s: Kafka treats '.' and '_' alike" % clash)
+    partitions = spec["partitions"] or cluster.defaults.get("partitions")
+    rf = spec["replication_factor"] or cluster.defaults.get("replication_factor")
+    if partitions is None or rf is None:
+        raise PlanError("partitions and replication_factor are needed to create it")
+    if rf > len(cluster.brokers):
+        raise PlanError("replication_factor %d is larger than the number of brokers (%d)"
+                        % (rf, len(cluster.brokers)))
+    plan["create"][name] = {"num_partitions": partitions, "replication_factor": rf, "configs": config}
+    plan["changes"].append({"topic": name, "action": "create", "partitions": partitions,
+                            "replication_factor": rf, "config": config})
+    plan["topics"][name] = _topic_view(partitions, rf, config)
+    plan["diff"].append(diff_record(name, {}, plan["topics"][name]))
+
+
+def _plan_update(spec, current, config, reset, cluster, plan):
+    name = spec["name"]
     replicas = current["replicas"]
     have_partitions, have_rf = len(replicas), _rf(replicas)
     want_partitions = spec["partitions"] or have_partitions
@@ -317,6 +342,28 @@ def _plan_one(spec, current, brokers, defaults, force, matcher, name_pattern, ex
         raise PlanError("has %d partitions; Kafka cannot remove partitions, so %d is refused"
                         % (have_partitions, want_partitions))
     before = _overrides(current, config, reset)
+    ops = _config_ops(spec, current, config, reset, cluster.force)
+    after = dict(before)
+    for key, (op, value) in ops.items():
+        if op == "SET":
+            after[key] = value
+        else:
+            after.pop(key, None)
+    _plan_layout(name, replicas, want_partitions, want_rf, cluster.brokers, plan)
+    if ops:
+        plan["alter_config"][name] = ops
+        plan["changes"].append({"topic": name, "action": "alter_config",
+                                "set": dict((k, v) for k, (op, v) in ops.items() if op == "SET"),
+                                "reset": [k for k, (op, v) in ops.items() if op == "DELETE"]})
+    plan["topics"][name] = _topic_view(want_partitions, want_rf, after)
+    if ops or want_partitions != have_partitions or want_rf != have_rf:
+        plan["diff"].append(diff_record(name, _topic_view(have_partitions, have_rf, before),
+                                        plan["topics"][name]))
+
+
+def _config_ops(spec, current, config, reset, force):
+    """{key: ('SET', value) or ('DELETE', None)} for the topic-level overrides that differ;
+    a protected topic's retention may only grow unless forced."""
     ops = {}
     for key, value in sorted(config.items()):
         entry = current["config"].get(key) or {}
@@ -335,13 +382,12 @@ def _plan_one(spec, current, brokers, defaults, force, matcher, name_pattern, ex
             raise PlanError("is protected: refusing to reset %s, which may lower it (set force: "
                             "true to override)" % key)
         ops[key] = ("DELETE", None)
-    after = dict(before)
-    for key, (op, value) in ops.items():
-        if op == "SET":
-            after[key] = value
-        else:
-            after.pop(key, None)
+    return ops
 
+
+def _plan_layout(name, replicas, want_partitions, want_rf, brokers, plan):
+    """New partitions and a new replication factor (by reassignment) of an existing topic."""
+    have_partitions, have_rf = len(replicas), _rf(replicas)
     new_partitions = want_partitions - have_partitions
     if want_rf != have_rf:
         assignment = choose_replicas(replicas, want_rf, brokers, new_partitions)
@@ -358,14 +404,6 @@ def _plan_one(spec, current, brokers, defaults, force, matcher, name_pattern, ex
     if new_partitions:
         plan["changes"].append({"topic": name, "action": "create_partitions",
                                 "partitions": {"before": have_partitions, "after": want_partitions}})
-    if ops:
-        plan["alter_config"][name] = ops
-        plan["changes"].append({"topic": name, "action": "alter_config",
-                                "set": dict((k, v) for k, (op, v) in ops.items() if op == "SET"),
-                                "reset": [k for k, (op, v) in ops.items() if op == "DELETE"]})
-    plan["topics"][name] = _topic_view(want_partitions, want_rf, after)
-    if ops or new_partitions or want_rf != have_rf:
-        plan["diff"].append(diff_record(name, _topic_view(have_partitions, have_rf, before), plan["topics"][name]))
 
 
 def _rf(replicas):
