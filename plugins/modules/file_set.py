@@ -27,13 +27,10 @@ description:
     arguments hold the files' content and secrets.
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the host.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
   idempotent:
-    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
 options:
   directories:
@@ -111,6 +108,8 @@ options:
     default: []
 notes:
   - Needs root (C(become)) on the managed host to set owners.
+extends_documentation_fragment:
+  - digital_fte.event_backbone.attributes
 author:
   - Digital FTE platform team (@digital-fte)
 """

@@ -18,13 +18,10 @@ description:
     the services in check mode skips it).
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the host.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
   idempotent:
-    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
 options:
   endpoints:
@@ -57,6 +54,8 @@ options:
     description: Seconds each request may take.
     type: int
     default: 5
+extends_documentation_fragment:
+  - digital_fte.event_backbone.attributes
 author:
   - Digital FTE platform team (@digital-fte)
 """

@@ -19,14 +19,11 @@ description:
     the error names every invalid field with its rule.
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the cluster.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details: One before/after record per binding created or deleted.
   idempotent:
-    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
 options:
   acls:
@@ -106,6 +103,7 @@ options:
     elements: str
     default: []
 extends_documentation_fragment:
+  - digital_fte.event_backbone.attributes
   - digital_fte.event_backbone.kafka
 author:
   - Digital FTE platform team (@digital-fte)

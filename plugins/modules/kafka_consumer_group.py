@@ -26,14 +26,11 @@ description:
     Kafka refuses that while the group has members, and so does the module, before any change.
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the cluster.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details: Per group, its committed offsets on its topics before and after.
   idempotent:
-    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
 options:
   name:
@@ -83,6 +80,7 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - digital_fte.event_backbone.attributes
   - digital_fte.event_backbone.kafka
 author:
   - Digital FTE platform team (@digital-fte)

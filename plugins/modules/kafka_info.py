@@ -15,13 +15,10 @@ description:
   - Changes nothing.
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the cluster.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: none
   idempotent:
-    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
 options:
   gather:
@@ -42,6 +39,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - digital_fte.event_backbone.attributes
   - digital_fte.event_backbone.kafka
 author:
   - Digital FTE platform team (@digital-fte)

@@ -20,16 +20,13 @@ description:
     until the new password authenticates, so clients and the next run see it.
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the cluster.
     support: full
     details: The login check runs in check mode too; it changes nothing.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details: Per user, the mechanisms and iterations before and after; passwords are masked
       and a rewritten one is marked C(changed).
   idempotent:
-    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
 options:
   name:
@@ -119,6 +116,7 @@ options:
     elements: str
     default: []
 extends_documentation_fragment:
+  - digital_fte.event_backbone.attributes
   - digital_fte.event_backbone.kafka
 author:
   - Digital FTE platform team (@digital-fte)

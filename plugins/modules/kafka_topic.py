@@ -26,17 +26,14 @@ description:
     replicas and drops the last ones. Only live (unfenced) brokers receive replicas.
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the cluster.
     support: full
     details: Check mode reports exactly the changes a real run would make, after the same
       broker-side validation.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details: One before/after record per changed topic (partitions, replication factor and the
       topic-level overrides of the keys the request manages).
   idempotent:
-    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
 options:
   name:
@@ -138,6 +135,7 @@ options:
     type: int
     default: 300
 extends_documentation_fragment:
+  - digital_fte.event_backbone.attributes
   - digital_fte.event_backbone.kafka
 author:
   - Digital FTE platform team (@digital-fte)

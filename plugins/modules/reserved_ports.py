@@ -22,13 +22,10 @@ description:
     the files are still written, the module warns, and the reservation applies at the next boot.
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying the host.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
   idempotent:
-    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
 options:
   owner:
@@ -56,6 +53,8 @@ options:
     default: /etc/sysctl.d/60-digital-fte-reserved-ports.conf
 notes:
   - Needs root (C(become)) on the managed host.
+extends_documentation_fragment:
+  - digital_fte.event_backbone.attributes
 author:
   - Digital FTE platform team (@digital-fte)
 """
