@@ -56,17 +56,30 @@ def test_mirror_versions_match_role_defaults():
 
 
 def test_role_variables_used_in_tasks_are_documented():
-    """A `kafka_*`/`dapr_*` name read in tasks or templates must be a documented option."""
+    """A `kafka_*`/`dapr_*` name read in tasks or templates must be a documented option, or a
+    public fact that the role sets and its README documents under "Entry points and facts"."""
     for role in ROLES:
         specs = _load(role, "meta", "argument_specs.yml")
         options = set()
         for entry in specs["argument_specs"].values():
             options.update(entry.get("options", {}))
-        used = set()
+        used, facts = set(), set()
         for folder in ("tasks", "templates", "handlers"):
             root = os.path.join(ROLES_DIR, role, folder)
             for dirpath, _dirs, files in os.walk(root):
                 for name in files:
                     with open(os.path.join(dirpath, name), encoding="utf-8") as fh:
-                        used.update(re.findall(r"(?<![\w.])(%s_[a-z0-9_]+)" % re.escape(role), fh.read()))
-        assert not sorted(used - options), "roles/%s reads undocumented variables: %s" % (role, sorted(used - options))
+                        text = fh.read()
+                    used.update(re.findall(r"(?<![\w.])(%s_[a-z0-9_]+)" % re.escape(role), text))
+                    facts.update(re.findall(r"set_fact:\s*\n\s+(%s_[a-z0-9_]+):" % re.escape(role), text))
+        readme_path = os.path.join(ROLES_DIR, role, "README.md")
+        readme = ""
+        if os.path.exists(readme_path):
+            with open(readme_path, encoding="utf-8") as fh:
+                readme = fh.read()
+        section = readme.split("## Entry points and facts", 1)[1].split("\n## ", 1)[0] if "## Entry points and facts" in readme else ""
+        undocumented_facts = sorted(f for f in facts - options if "`%s`" % f not in section)
+        assert not undocumented_facts, "roles/%s sets public facts its README does not document: %s" % (
+            role, undocumented_facts)
+        assert not sorted(used - options - facts), "roles/%s reads undocumented variables: %s" % (
+            role, sorted(used - options - facts))
