@@ -210,6 +210,7 @@ from ansible_collections.digital_fte.event_backbone.plugins.module_utils._topic 
 
 try:
     from kafka.admin import ConfigResource
+    from kafka.errors import TopicAuthorizationFailedError
     from kafka.structs import TopicPartition
 except ImportError:
     pass  # KafkaClient reports the missing library
@@ -217,7 +218,6 @@ except ImportError:
 # Topics per CreateTopics request: large batches are fast, but each must finish within the
 # request timeout on the controller.
 CREATE_BATCH = 500
-TOPIC_AUTHORIZATION_FAILED = 29
 
 
 def read_cluster(client, specs):
@@ -231,10 +231,11 @@ def read_cluster(client, specs):
     declared = sorted(set(s["name"] for s in specs))
     metadata = client.call("describe", "topics", client.admin.describe_topics, declared)
     actual = {}
-    hidden = sorted(t["name"] for t in metadata if t["error_code"] == TOPIC_AUTHORIZATION_FAILED)
+    hidden = sorted(t["name"] for t in metadata if t["error_code"] == TopicAuthorizationFailedError.errno)
     if hidden:
-        client.fail("Not authorized to describe topic(s) %s: the admin user needs DESCRIBE on them; "
-                    "nothing was changed" % ", ".join(hidden))
+        who = "sasl_username %r" % client.module.params["sasl_username"] if client.sasl else "the client (no SASL login)"
+        client.fail("%s is not authorized to describe topic(s) %s: it needs DESCRIBE on them; nothing "
+                    "was changed" % (who, ", ".join(hidden)))
     for topic in metadata:
         if topic["error_code"]:
             continue  # UNKNOWN_TOPIC_OR_PARTITION (not there yet) or an invalid name the plan reports

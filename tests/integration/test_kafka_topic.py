@@ -131,8 +131,8 @@ def test_topics_the_user_may_not_describe(kafka):
     bad = run_module("kafka_topic", dict(base, sasl_username=user, sasl_password=password,
                                          topics=[{"name": existing, "config": {"retention.ms": "2d"}}]))
     assert bad.failed
-    assert bad["msg"] == ("Not authorized to describe topic(s) %s: the admin user needs DESCRIBE on them; "
-                          "nothing was changed" % existing)
+    assert bad["msg"] == ("sasl_username %r is not authorized to describe topic(s) %s: it needs DESCRIBE on "
+                          "them; nothing was changed" % (user, existing))
     assert topic_state(kafka, [existing])[existing]["config"] == {"retention.ms": str(DAY_MS)}
     assert_no_secret(bad, password, kafka.admin_password)
 
