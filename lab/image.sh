@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the lab's Debian 12 systemd image from Debian's packages (no registry needed):
 # debootstrap once into a cached rootfs tarball, then `podman import`. Keyed by the
-# package list, so a changed list makes a new image and an unchanged one costs nothing.
+# package list and the image's own unit (lab/shared-root.service), so a change makes a new
+# image and no change costs nothing.
 # Also makes the key Ansible logs in with (lab/ssh-proxy hands its public half to sshd).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
@@ -17,7 +18,7 @@ if [ ! -f "$ssh_key" ]; then
 fi
 
 packages=systemd,systemd-sysv,dbus,python3,python3-apt,python3-venv,sudo,curl,iproute2,procps,ca-certificates,openjdk-17-jre-headless,openssl,less,openssh-server
-key=$(echo "bookworm $packages" | sha256sum | cut -c1-12)
+key=$( (echo "bookworm $packages"; cat "$EB_ROOT/lab/shared-root.service") | sha256sum | cut -c1-12)
 image="localhost/eb-lab-debian12:$key"
 if podman image exists "$image"; then
   echo "$image"
@@ -36,6 +37,8 @@ if [ ! -f "$rootfs_tar" ]; then
   # runs per connection (lab/ssh-proxy), so no daemon listens.
   chroot "$tmp/rootfs" systemctl mask getty@tty1.service systemd-udevd.service \
     systemd-udev-trigger.service systemd-networkd-wait-online.service ssh.service ssh.socket >&2 || true
+  cp "$EB_ROOT/lab/shared-root.service" "$tmp/rootfs/etc/systemd/system/"
+  chroot "$tmp/rootfs" systemctl enable shared-root.service >&2
   mkdir -p "$EB_CACHE/lab"
   tar -C "$tmp/rootfs" -cf "$rootfs_tar.part" .
   mv "$rootfs_tar.part" "$rootfs_tar"
