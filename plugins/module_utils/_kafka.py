@@ -91,13 +91,20 @@ def connect_failure(servers, cause, found, username, mechanism):
 
     kafka-python reports a refused login like a broker that is down (`cause`), so a direct
     probe of the bootstrap servers tells them apart; `found` is what it found:
-    ("unreachable", [each server's 'host:port: error']), ("mechanism", [the mechanisms the
-    broker offers]), ("authentication", None), or None when it saw nothing clearer than
-    `cause`. The password is never an input.
+    ("unreachable", [each server's 'host:port: error']), ("tls", the handshake's error),
+    ("plaintext", what the listener did to a SASL_PLAINTEXT client's handshake: answered with
+    a TLS alert, or hung up, as a TLS listener does), ("mechanism", [the mechanisms the broker offers]), ("authentication", None), or
+    None when it saw nothing clearer than `cause`. The password is never an input.
     """
     kind, detail = found or (None, None)
     if kind == "unreachable":
         why = unreachable(detail)
+    elif kind == "tls":
+        why = ("the TLS handshake failed (%s): is ssl_cafile the CA that signed the broker's certificate, and "
+               "does that certificate name the address in bootstrap_servers (ssl_check_hostname)?" % detail)
+    elif kind == "plaintext":
+        why = ("the broker %s at the SASL handshake, as a TLS listener does to a plaintext client: should "
+               "security_protocol be SASL_SSL?" % detail)
     elif kind == "mechanism":
         why = "the broker does not offer sasl_mechanism %s; it offers %s" % (
             mechanism, ", ".join(sorted(detail)) or "no SASL mechanism on this listener")
@@ -117,6 +124,14 @@ class Unreachable(Exception):
     def __init__(self, errors):
         super().__init__(unreachable(errors))
         self.errors = errors
+
+
+class RefusedHandshake(ValueError):
+    """The broker answered the SaslHandshake with a TLS record, or hung up; `how` says which."""
+
+    def __init__(self, how):
+        super().__init__("the broker %s at the SASL handshake" % how)
+        self.how = how
 
 
 class MechanismNotOffered(ValueError):
@@ -349,11 +364,15 @@ class KafkaClient:
         except Unreachable as exc:
             return "unreachable", exc.errors
         try:
-            if self.sasl:
-                sock = self._tls(sock, host)
-                if not self._sasl_login(sock, self.config["sasl_plain_username"],
-                                        self.config["sasl_plain_password"], self.config["sasl_mechanism"]):
-                    return "authentication", None
+            sock = self._tls(sock, host)
+            if self.sasl and not self._sasl_login(sock, self.config["sasl_plain_username"],
+                                                  self.config["sasl_plain_password"], self.config["sasl_mechanism"]):
+                return "authentication", None
+        except ssl.SSLError as exc:
+            return "tls", getattr(exc, "verify_message", None) or exc.reason or str(exc)
+        except RefusedHandshake as exc:
+            if self.config["security_protocol"] == "SASL_PLAINTEXT":
+                return "plaintext", exc.how
         except MechanismNotOffered as exc:
             return "mechanism", exc.offered
         except (KafkaError, OSError, ValueError, TypeError):
@@ -405,13 +424,20 @@ class KafkaClient:
                 data = sock.recv(65536)
                 if not data:
                     return None
+                # A TLS record (alert or handshake, version 3.x) where a Kafka frame should be.
+                if data[:1] in (b"\x15", b"\x16") and data[1:2] == b"\x03":
+                    raise RefusedHandshake("answered with a TLS alert")
                 responses = parser.receive_bytes(data)
                 if responses:
                     return responses[0][1]
 
-        handshake = roundtrip(SaslHandshakeRequest(mechanism=mechanism, version=1))
+        try:
+            handshake = roundtrip(SaslHandshakeRequest(mechanism=mechanism, version=1))
+        except ConnectionResetError:
+            # A listener that hangs up with the request unread resets the connection.
+            handshake = None
         if handshake is None:
-            raise ValueError("the broker closed the connection without answering the SASL handshake")
+            raise RefusedHandshake("closed the connection")
         if handshake.error_code:
             raise MechanismNotOffered(mechanism, handshake.mechanisms)
         if mechanism == "PLAIN":

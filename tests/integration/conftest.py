@@ -10,3 +10,11 @@ def kafka(tmp_path_factory):
     server = KafkaServer(str(tmp_path_factory.mktemp("kafka"))).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def kafka_tls(tmp_path_factory):
+    """A second broker that also listens with SASL_SSL and with SSL (client certificates)."""
+    server = KafkaServer(str(tmp_path_factory.mktemp("kafka-tls")), tls=True).start()
+    yield server
+    server.stop()

@@ -3,6 +3,8 @@
 The broker runs as `java -cp 'libs/*' kafka.Kafka server.properties` on loopback, with
 SASL/SCRAM-SHA-512 for clients (the admin user bootstrapped at format time), SASL/PLAIN
 on the controller listener and the StandardAuthorizer, as the kafka role configures it.
+With tls=True it also listens with SASL_SSL and with SSL (client certificates required),
+from a CA and certificates made with openssl, in PEM stores as the kafka role writes them.
 """
 import os
 import shutil
@@ -54,11 +56,44 @@ def kafka_home():
     return home
 
 
-class KafkaServer:
-    """One combined broker+controller node with SASL/SCRAM clients."""
+def openssl(*args):
+    subprocess.run(["openssl"] + list(args), check=True, capture_output=True)
 
-    def __init__(self, workdir, admin_password=None):
+
+class CertificateAuthority:
+    """A throwaway CA in `directory` that signs certificates (PKCS#8 keys, as Kafka's PEM store needs)."""
+
+    def __init__(self, directory, name):
+        self.directory = directory
+        os.makedirs(directory, exist_ok=True)
+        self.cert, self.key = os.path.join(directory, name + ".pem"), os.path.join(directory, name + ".key")
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=" + name,
+                "-keyout", self.key, "-out", self.cert)
+
+    def issue(self, name, subject_alt_name=None):
+        """(certificate, key) paths of a new certificate for CN=name."""
+        cert, key, csr = (os.path.join(self.directory, name + ext) for ext in (".pem", ".key", ".csr"))
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + name, "-keyout", key, "-out", csr)
+        extra = []
+        if subject_alt_name:
+            ext = os.path.join(self.directory, name + ".ext")
+            with open(ext, "w", encoding="ascii") as fh:
+                fh.write("subjectAltName=%s\n" % subject_alt_name)
+            extra = ["-extfile", ext]
+        openssl("x509", "-req", "-days", "2", "-in", csr, "-CA", self.cert, "-CAkey", self.key, "-CAcreateserial",
+                "-out", cert, *extra)
+        return cert, key
+
+
+class KafkaServer:
+    """One combined broker+controller node with SASL/SCRAM clients (and TLS ones with tls=True)."""
+
+    def __init__(self, workdir, admin_password=None, tls=False):
         self.workdir = workdir
+        self.tls = tls
+        self.ssl_port = free_port() if tls else None
+        self.sasl_ssl_port = free_port() if tls else None
+        self.ca = None
         self.home = kafka_home()
         self.port = free_port()
         self.controller_port = free_port()
@@ -82,19 +117,47 @@ class KafkaServer:
             "sasl_plain_password": self.admin_password if password is None else password,
         }
 
+    def _tls_properties(self, scram_login):
+        """The SASL_SSL and SSL listeners; an SSL client's principal is its certificate's CN."""
+        self.ca = CertificateAuthority(os.path.join(self.workdir, "tls"), "eb-test-ca")
+        cert, key = self.ca.issue("broker", "IP:127.0.0.1")
+        keystore = os.path.join(self.ca.directory, "broker-store.pem")
+        with open(keystore, "w", encoding="ascii") as out:
+            for part in (key, cert):
+                with open(part, encoding="ascii") as fh:
+                    out.write(fh.read())
+        return {
+            "ssl.keystore.type": "PEM",
+            "ssl.keystore.location": keystore,
+            "ssl.truststore.type": "PEM",
+            "ssl.truststore.location": self.ca.cert,
+            "listener.name.ssl.ssl.client.auth": "required",
+            "ssl.principal.mapping.rules": "RULE:^CN=([^,]+)$/$1/,DEFAULT",
+            "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config": scram_login,
+            "listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config": scram_login,
+        }
+
+    def _listeners(self):
+        """{name: port} of the client listeners."""
+        listeners = {"SASL_PLAINTEXT": self.port}
+        if self.tls:
+            listeners.update(SASL_SSL=self.sasl_ssl_port, SSL=self.ssl_port)
+        return listeners
+
     def _properties(self):
         pw = self.admin_password
         scram_login = ('org.apache.kafka.common.security.scram.ScramLoginModule required '
                        'username="%s" password="%s";' % (ADMIN_USER, pw))
-        return {
+        client = ",".join("%s://127.0.0.1:%d" % item for item in self._listeners().items())
+        properties = {
             "process.roles": "broker,controller",
             "node.id": "1",
             "controller.quorum.voters": "1@127.0.0.1:%d" % self.controller_port,
-            "listeners": "SASL_PLAINTEXT://127.0.0.1:%d,CONTROLLER://127.0.0.1:%d"
-            % (self.port, self.controller_port),
-            "advertised.listeners": "SASL_PLAINTEXT://127.0.0.1:%d" % self.port,
+            "listeners": "%s,CONTROLLER://127.0.0.1:%d" % (client, self.controller_port),
+            "advertised.listeners": client,
             "controller.listener.names": "CONTROLLER",
-            "listener.security.protocol.map": "CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+            "listener.security.protocol.map": ",".join(["CONTROLLER:SASL_PLAINTEXT"] + [
+                "%s:%s" % (name, name) for name in self._listeners()]),
             "inter.broker.listener.name": "SASL_PLAINTEXT",
             "sasl.enabled.mechanisms": "SCRAM-SHA-512,SCRAM-SHA-256",
             "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
@@ -116,6 +179,9 @@ class KafkaServer:
             "transaction.state.log.min.isr": "1",
             "group.initial.rebalance.delay.ms": "0",
         }
+        if self.tls:
+            properties.update(self._tls_properties(scram_login))
+        return properties
 
     def _env(self):
         env = dict(os.environ)

@@ -41,6 +41,16 @@ PASSWORD = "s3cret-pw"
      "has no SCRAM-SHA-256 credential)"),
     (("authentication", None), "x", "PLAIN",
      "authentication failed for sasl_username 'x' with PLAIN (wrong password, or no such user)"),
+    (("tls", "unable to get local issuer certificate"), "admin", "SCRAM-SHA-512",
+     "the TLS handshake failed (unable to get local issuer certificate): is "
+     "ssl_cafile the CA that signed the broker's certificate, and does that certificate name the address in "
+     "bootstrap_servers (ssl_check_hostname)?"),
+    (("plaintext", "closed the connection"), "admin", "SCRAM-SHA-512",
+     "the broker closed the connection at the SASL handshake, as a TLS listener does to a plaintext client: "
+     "should security_protocol be SASL_SSL?"),
+    (("plaintext", "answered with a TLS alert"), "admin", "SCRAM-SHA-512",
+     "the broker answered with a TLS alert at the SASL handshake, as a TLS listener does to a plaintext client: "
+     "should security_protocol be SASL_SSL?"),
     # The probe got through: the library's own error stands.
     (None, "admin", "SCRAM-SHA-512", TIMEOUT),
 ])
@@ -178,6 +188,29 @@ def test_probe_reports_every_unreachable_server_and_the_first_reachable_decides(
         assert probe([broker.address], security_protocol="PLAINTEXT") is None
     finally:
         broker.close()
+
+
+@pytest.mark.parametrize("protocol, found", [
+    ("SASL_PLAINTEXT", ("plaintext", "closed the connection")),
+    # Over TLS a hang-up is the handshake's own error, not a plaintext client.
+    ("PLAINTEXT", None),
+])
+def test_probe_reports_a_hang_up_at_the_handshake_as_plaintext_on_a_tls_listener(protocol, found):
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def hang_up():
+        try:
+            conn, _peer = listener.accept()
+        except OSError:
+            return  # the listener closed: PLAINTEXT sends nothing to hang up on
+        conn.close()
+
+    threading.Thread(target=hang_up, daemon=True).start()
+    try:
+        servers = ["127.0.0.1:%d" % listener.getsockname()[1]]
+        assert probe(servers, security_protocol=protocol) == found
+    finally:
+        listener.close()
 
 
 def test_failed_admin_connection_names_the_cause_never_the_password():
