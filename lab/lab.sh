@@ -17,6 +17,12 @@ up() {
   podman network exists "$network" || podman network create "$network" >/dev/null
   local host
   for host in "${hosts[@]}"; do
+    # A host made from an older image lacks what the roles now rely on (a shared /, for
+    # systemd credentials): refused with the fix, never used as it is.
+    if podman container exists "$host" && [ "$(podman inspect -f '{{.ImageName}}' "$host")" != "$image" ]; then
+      echo "lab: $host runs $(podman inspect -f '{{.ImageName}}' "$host"), not the current image $image: run lab/lab.sh down, then make up" >&2
+      exit 1
+    fi
     if ! podman container exists "$host"; then
       # /proc/sys writable as on a VM, for the roles' network settings (reserved ports);
       # net.* settings belong to the container's own network namespace.

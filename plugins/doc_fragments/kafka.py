@@ -76,7 +76,7 @@ notes:
     SASL handshake, login) and names the cause - no bootstrap server reachable (each with its
     socket error), a failed TLS handshake (with its reason, for example a O(ssl_cafile) that did
     not sign the broker's certificate), a O(security_protocol=SASL_PLAINTEXT) client that a TLS
-    listener hung up on, an O(sasl_mechanism) the broker does not offer (with the ones it does),
-    or a failed authentication of O(sasl_username) - instead of a bare timeout. The password is
-    never shown.
+    listener answered with a TLS alert or hung up on, an O(sasl_mechanism) the broker does not
+    offer (with the ones it does), or a failed authentication of O(sasl_username) - instead of a
+    bare timeout. The password is never shown.
 """

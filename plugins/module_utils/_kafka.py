@@ -91,7 +91,8 @@ def connect_failure(servers, cause, found, username, mechanism):
 
     kafka-python reports a refused login like a broker that is down (`cause`), so a direct
     probe of the bootstrap servers tells them apart; `found` is what it found:
-    ("unreachable", [each server's 'host:port: error']), ("tls", the handshake's error),
+    ("unreachable", [each server's 'host:port: error']), ("tls-verify", why the broker's
+    certificate was not trusted), ("tls", any other TLS error),
     ("plaintext", what the listener did to a SASL_PLAINTEXT client's handshake: answered with
     a TLS alert, or hung up, as a TLS listener does), ("mechanism", [the mechanisms the broker offers]), ("authentication", None), or
     None when it saw nothing clearer than `cause`. The password is never an input.
@@ -99,9 +100,12 @@ def connect_failure(servers, cause, found, username, mechanism):
     kind, detail = found or (None, None)
     if kind == "unreachable":
         why = unreachable(detail)
-    elif kind == "tls":
+    elif kind == "tls-verify":
         why = ("the TLS handshake failed (%s): is ssl_cafile the CA that signed the broker's certificate, and "
                "does that certificate name the address in bootstrap_servers (ssl_check_hostname)?" % detail)
+    elif kind == "tls":
+        why = ("the TLS handshake failed (%s): check ssl_certfile and ssl_keyfile, and that the listener speaks "
+               "TLS (security_protocol)" % detail)
     elif kind == "plaintext":
         why = ("the broker %s at the SASL handshake, as a TLS listener does to a plaintext client: should "
                "security_protocol be SASL_SSL?" % detail)
@@ -368,8 +372,10 @@ class KafkaClient:
             if self.sasl and not self._sasl_login(sock, self.config["sasl_plain_username"],
                                                   self.config["sasl_plain_password"], self.config["sasl_mechanism"]):
                 return "authentication", None
+        except ssl.SSLCertVerificationError as exc:
+            return "tls-verify", exc.verify_message or exc.reason or str(exc)
         except ssl.SSLError as exc:
-            return "tls", getattr(exc, "verify_message", None) or exc.reason or str(exc)
+            return "tls", exc.reason or str(exc)
         except RefusedHandshake as exc:
             if self.config["security_protocol"] == "SASL_PLAINTEXT":
                 return "plaintext", exc.how
@@ -420,13 +426,15 @@ class KafkaClient:
         def roundtrip(request):
             parser.send_request(request)
             sock.sendall(parser.send_bytes())
+            first = True
             while True:
                 data = sock.recv(65536)
                 if not data:
                     return None
-                # A TLS record (alert or handshake, version 3.x) where a Kafka frame should be.
-                if data[:1] in (b"\x15", b"\x16") and data[1:2] == b"\x03":
+                # A TLS record (alert or handshake, version 3.x) where a Kafka frame should start.
+                if first and data[:1] in (b"\x15", b"\x16") and data[1:2] == b"\x03":
                     raise RefusedHandshake("answered with a TLS alert")
+                first = False
                 responses = parser.receive_bytes(data)
                 if responses:
                     return responses[0][1]

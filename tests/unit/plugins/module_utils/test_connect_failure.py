@@ -41,7 +41,10 @@ PASSWORD = "s3cret-pw"
      "has no SCRAM-SHA-256 credential)"),
     (("authentication", None), "x", "PLAIN",
      "authentication failed for sasl_username 'x' with PLAIN (wrong password, or no such user)"),
-    (("tls", "unable to get local issuer certificate"), "admin", "SCRAM-SHA-512",
+    (("tls", "KEY_VALUES_MISMATCH"), "admin", "SCRAM-SHA-512",
+     "the TLS handshake failed (KEY_VALUES_MISMATCH): check ssl_certfile and ssl_keyfile, and that the listener "
+     "speaks TLS (security_protocol)"),
+    (("tls-verify", "unable to get local issuer certificate"), "admin", "SCRAM-SHA-512",
      "the TLS handshake failed (unable to get local issuer certificate): is "
      "ssl_cafile the CA that signed the broker's certificate, and does that certificate name the address in "
      "bootstrap_servers (ssl_check_hostname)?"),
@@ -192,7 +195,7 @@ def test_probe_reports_every_unreachable_server_and_the_first_reachable_decides(
 
 @pytest.mark.parametrize("protocol, found", [
     ("SASL_PLAINTEXT", ("plaintext", "closed the connection")),
-    # Over TLS a hang-up is the handshake's own error, not a plaintext client.
+    # Without SASL no handshake is sent, so there is nothing to hang up on.
     ("PLAINTEXT", None),
 ])
 def test_probe_reports_a_hang_up_at_the_handshake_as_plaintext_on_a_tls_listener(protocol, found):
