@@ -4,7 +4,7 @@
 
 Subcommands print one JSON line and exit 0 on success, 1 on a failed check:
   roundtrip      create a topic, produce N messages with acks=all, consume them back
-  refused        check that a client without credentials, or with a wrong password, is refused
+  refused        check that a client without SASL credentials is refused
   produce-loop   produce with acks=all until a stop file appears; record every acknowledged
                  message (for the rolling restart test)
   consume-check  consume a topic from the start and check every acknowledged message is there
@@ -86,33 +86,26 @@ class _Capture(logging.Handler):
 
 
 def refused(args):
-    """Each attempt must fail, for the expected reason: the broker drops a client that does not
-    speak SASL after accepting the TCP connection, and rejects a wrong SCRAM password."""
-    attempts = {
-        "no_credentials": (transport(args), "socket disconnected"),
-        "wrong_password": (auth(args, password=args.password + "-wrong"), "SaslAuthenticationFailedError"),
-    }
-    outcome, ok = {}, True
+    """A client that does not speak SASL must be refused: the broker drops it after accepting
+    the TCP connection. (A wrong password is checked through kafka_info: kafka-python drops the
+    broker's error response when the close arrives with it, so its log is no evidence.)"""
     logger = logging.getLogger("kafka")
     logger.setLevel(logging.DEBUG)
-    for name, (config, reason) in attempts.items():
-        capture = _Capture()
-        logger.addHandler(capture)
+    capture = _Capture()
+    logger.addHandler(capture)
+    try:
+        admin = KafkaAdminClient(request_timeout_ms=5000, bootstrap_timeout_ms=8000, **transport(args))
         try:
-            admin = KafkaAdminClient(request_timeout_ms=5000, bootstrap_timeout_ms=8000, **config)
-            try:
-                admin.list_topics()
-                outcome[name] = "accepted"
-            finally:
-                admin.close()
-        except KafkaError as exc:
-            outcome[name] = "refused (%s)" % type(exc).__name__
+            admin.list_topics()
+            outcome = "accepted"
         finally:
-            logger.removeHandler(capture)
-        seen = any(reason in line for line in capture.lines)
-        outcome[name + "_reason_seen"] = seen
-        ok = ok and outcome[name].startswith("refused") and seen
-    return outcome, ok
+            admin.close()
+    except KafkaError as exc:
+        outcome = "refused (%s)" % type(exc).__name__
+    finally:
+        logger.removeHandler(capture)
+    seen = any("socket disconnected" in line for line in capture.lines)
+    return {"no_credentials": outcome, "disconnect_seen": seen}, outcome.startswith("refused") and seen
 
 
 def produce_loop(args):
