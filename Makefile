@@ -28,6 +28,7 @@ mirror: toolchain
 
 lab-image:
 	lab/image.sh >/dev/null
+	lab/image.sh trixie >/dev/null
 
 lab-up: lab-image
 	lab/lab.sh up
@@ -49,4 +50,4 @@ integration: mirror
 
 # Scenarios run one after another, and one checkout at a time: the machine has two cores.
 molecule: toolchain lab-image
-	$(ENV) export EB_LAB_IMAGE=$$(lab/image.sh) && flock /tmp/eb-molecule.lock molecule test --all
+	$(ENV) export EB_LAB_IMAGE=$$(lab/image.sh) EB_LAB_IMAGE_DEBIAN13=$$(lab/image.sh trixie) && flock /tmp/eb-molecule.lock molecule test --all

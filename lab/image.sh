@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
-# Builds the lab's Debian 12 systemd image from Debian's packages (no registry needed):
-# debootstrap once into a cached rootfs tarball, then `podman import`. Keyed by the
-# package list and the image's own unit (lab/shared-root.service), so a change makes a new
-# image and no change costs nothing.
+# Builds a lab systemd image from Debian's packages (no registry needed): debootstrap once
+# into a cached rootfs tarball, then `podman import`. Keyed by the suite, the package list
+# and the image's own unit (lab/shared-root.service), so a change makes a new image and no
+# change costs nothing. Prints the image's name.
+#   lab/image.sh            Debian 12 (bookworm), the lab's default hosts
+#   lab/image.sh trixie     Debian 13, for the hosts that test the newer platform
 # Also makes the key Ansible logs in with (lab/ssh-proxy hands its public half to sshd).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/env.sh"
+
+suite=${1:-bookworm}
+# Each release's own Java for Kafka (trixie has no OpenJDK 17), preinstalled so that a
+# converge does not download a JRE per host.
+case "$suite" in
+  bookworm) release=12 java=openjdk-17-jre-headless ;;
+  trixie) release=13 java=openjdk-21-jre-headless ;;
+  *) echo "lab/image.sh: unknown suite '$suite' (bookworm or trixie)" >&2; exit 2 ;;
+esac
 
 ssh_key="$EB_CACHE/lab/ssh/id_ed25519"
 if [ ! -f "$ssh_key" ]; then
@@ -17,21 +28,21 @@ if [ ! -f "$ssh_key" ]; then
   mv "$ssh_key.part" "$ssh_key"
 fi
 
-packages=systemd,systemd-sysv,dbus,python3,python3-apt,python3-venv,sudo,curl,iproute2,procps,ca-certificates,openjdk-17-jre-headless,openssl,less,openssh-server
-key=$( (echo "bookworm $packages"; cat "$EB_ROOT/lab/shared-root.service") | sha256sum | cut -c1-12)
-image="localhost/eb-lab-debian12:$key"
+packages=systemd,systemd-sysv,dbus,python3,python3-apt,python3-venv,sudo,curl,iproute2,procps,ca-certificates,$java,openssl,less,openssh-server
+key=$( (echo "$suite $packages"; cat "$EB_ROOT/lab/shared-root.service") | sha256sum | cut -c1-12)
+image="localhost/eb-lab-debian$release:$key"
 if podman image exists "$image"; then
   echo "$image"
   exit 0
 fi
-rootfs_tar="$EB_CACHE/lab/rootfs-bookworm-$key.tar"
+rootfs_tar="$EB_CACHE/lab/rootfs-$suite-$key.tar"
 if [ ! -f "$rootfs_tar" ]; then
   mirror=$(grep -rhoE '^(URIs:|deb) +http[^ ]+/debian\b' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
     | awk '{print $2}' | head -n1 || true)
   mirror=${mirror:-http://deb.debian.org/debian}
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  debootstrap --variant=minbase --include="$packages" bookworm "$tmp/rootfs" "$mirror" >&2
+  debootstrap --variant=minbase --include="$packages" "$suite" "$tmp/rootfs" "$mirror" >&2
   rm -rf "$tmp"/rootfs/var/lib/apt/lists/* "$tmp"/rootfs/var/cache/apt/archives/*.deb
   # Containers have no consoles to log in on, nor hardware to wait for; Ansible's sshd
   # runs per connection (lab/ssh-proxy), so no daemon listens.

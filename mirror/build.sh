@@ -114,34 +114,40 @@ build_dapr() {
 }
 
 # The wheels of the reference service for hosts without an index: binary wheels only, for
-# the Python of Debian 12 on x86_64, exactly the pinned set (the requirements file pins
-# every transitive dependency; a missing pin fails the build rather than drifting).
-# Keyed by the requirements file and the target, so a warm run downloads nothing.
+# the Pythons of Debian 12 and 13 on x86_64, exactly the pinned set for each (the
+# requirements file pins every transitive dependency; a missing pin fails the build rather
+# than drifting). Keyed by the requirements file and the targets, so a warm run downloads
+# nothing.
 build_python() {
   local out="$EB_MIRROR/python"
   local req="$EB_ROOT/examples/fte_service/requirements.txt"
-  local target=(--only-binary=:all: --python-version "$WHEELHOUSE_PYTHON_VERSION"
-    --platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64)
+  local platforms=(--platform manylinux2014_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64)
   local stamp
-  stamp=$( (cat "$req"; echo "${target[*]}") | sha256sum | cut -c1-16)
+  stamp=$( (cat "$req"; echo "$WHEELHOUSE_PYTHON_VERSIONS ${platforms[*]}") | sha256sum | cut -c1-16)
   if [ "$(cat "$out/.inputs" 2>/dev/null)" = "$stamp" ]; then
     echo "mirror: python wheelhouse is up to date"
     return
   fi
-  echo "mirror: downloading the python wheelhouse of examples/fte_service"
-  local tmp
+  local tmp version pinned got
   mkdir -p "$EB_MIRROR"
   tmp=$(mktemp -d "$EB_MIRROR/.python.XXXXXX")
-  pip download -q --disable-pip-version-check "${target[@]}" -d "$tmp" -r "$req"
-  local pinned got
   pinned=$(grep -cE '^[A-Za-z0-9]' "$req")
-  got=$(find "$tmp" -name '*.whl' | wc -l)
-  if [ "$pinned" != "$got" ]; then
-    echo "mirror: $req pins $pinned packages but pip downloaded $got wheels; pin every dependency" >&2
-    ls "$tmp" >&2
-    rm -rf "$tmp"
-    exit 1
-  fi
+  for version in $WHEELHOUSE_PYTHON_VERSIONS; do
+    echo "mirror: downloading the python $version wheelhouse of examples/fte_service"
+    mkdir "$tmp/$version"
+    pip download -q --disable-pip-version-check --only-binary=:all: --python-version "$version" \
+      "${platforms[@]}" -d "$tmp/$version" -r "$req"
+    got=$(find "$tmp/$version" -name '*.whl' | wc -l)
+    if [ "$pinned" != "$got" ]; then
+      echo "mirror: $req pins $pinned packages but pip downloaded $got wheels for python $version; pin every dependency" >&2
+      ls "$tmp/$version" >&2
+      rm -rf "$tmp"
+      exit 1
+    fi
+    # Pure-Python wheels are the same file for every version.
+    mv -f "$tmp/$version"/*.whl "$tmp/"
+    rmdir "$tmp/$version"
+  done
   echo "$stamp" > "$tmp/.inputs"
   chmod 0755 "$tmp"
   rm -rf "$out"
