@@ -26,12 +26,27 @@ pack() { # DIR_PARENT ENTRY... > stdout
 }
 
 build_kafka() {
-  build_kafka_release "$KAFKA_VERSION"
-  build_kafka_release "$KAFKA_UPGRADE_VERSION"
+  build_kafka_release "$KAFKA_VERSION" "$KAFKA_LOG4J2_VERSION"
+  build_kafka_release "$KAFKA_PREVIOUS_VERSION" "$KAFKA_PREVIOUS_LOG4J2_VERSION"
 }
 
-build_kafka_release() { # VERSION
-  local version=$1
+# The main class of a bin.table line: the first of its '|'-separated classes that the release's
+# jars hold (a class that moved between releases), or a failed build naming the launcher.
+launcher_class() { # LAUNCHER ALTERNATIVES CLASS_LIST
+  local class alternatives
+  IFS='|' read -ra alternatives <<< "$2"
+  for class in "${alternatives[@]}"; do
+    if grep -qxF "${class//.//}.class" "$3"; then
+      echo "$class"
+      return
+    fi
+  done
+  echo "mirror: no class of $1 ($2) is in the release's jars; fix mirror/kafka/bin.table" >&2
+  return 1
+}
+
+build_kafka_release() { # VERSION LOG4J2_VERSION
+  local version=$1 log4j2=$2
   local name="kafka_${KAFKA_SCALA_VERSION}-${version}"
   local out="$EB_MIRROR/kafka/$version"
   local stamp
@@ -46,12 +61,15 @@ build_kafka_release() { # VERSION
   stage="$tmp/$name"
   mkdir -p "$stage/libs" "$stage/bin" "$stage/config"
   mvn -q -B -Dstyle.color=never -f "$here/kafka/pom.xml" -Dmaven.repo.local="$EB_CACHE/m2" \
-    -Dkafka.version="$version" -Dlog4j2.version="$KAFKA_LOG4J2_VERSION" \
+    -Dkafka.version="$version" -Dlog4j2.version="$log4j2" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$stage/libs"
   install -m 0755 "$here/kafka/bin/kafka-run-class.sh" "$stage/bin/"
-  local launcher class
-  while read -r launcher class; do
+  local launcher classes class
+  python3 -c 'import sys, zipfile; [print(*zipfile.ZipFile(j).namelist(), sep="\n") for j in sys.argv[1:]]' \
+    "$stage"/libs/*.jar > "$tmp/classes"
+  while read -r launcher classes; do
     case "$launcher" in ''|'#'*) continue ;; esac
+    class=$(launcher_class "$launcher" "$classes" "$tmp/classes")
     {
       echo '#!/usr/bin/env bash'
       if [ "$class" = kafka.Kafka ]; then
@@ -71,7 +89,7 @@ SH
 Apache Kafka $version (Scala $KAFKA_SCALA_VERSION), assembled by digital_fte.event_backbone
 for air-gapped sites: libs/ holds the official Apache Kafka jars from Maven Central
 (org.apache.kafka:kafka_$KAFKA_SCALA_VERSION and org.apache.kafka:kafka-tools with their runtime
-dependencies, plus log4j $KAFKA_LOG4J2_VERSION and its SLF4J binding); bin/ and config/ are the
+dependencies, plus log4j $log4j2 and its SLF4J binding); bin/ and config/ are the
 collection's own.
 TXT
   mkdir -p "$out"

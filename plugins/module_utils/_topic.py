@@ -15,19 +15,23 @@ from ansible_collections.digital_fte.event_backbone.plugins.module_utils._common
     PlanError,
 )
 
-# Topic-level configs of Apache Kafka 4.1 (LogConfig); the integration tests compare this
-# set with what the broker reports, so a broker upgrade that adds keys is noticed.
+# Topic-level configs of Apache Kafka 4.4 (LogConfig); the integration tests compare this
+# set with what the broker reports, so a broker upgrade that adds keys is noticed. Four are
+# new since 4.1 (errors.deadletterqueue.group.enable, max.decompressed.message.bytes,
+# remote.copy.lag.bytes, remote.copy.lag.ms): an older broker refuses them by name.
 TOPIC_CONFIG_KEYS = frozenset((
     "cleanup.policy", "compression.gzip.level", "compression.lz4.level", "compression.type",
-    "compression.zstd.level", "delete.retention.ms", "file.delete.delay.ms", "flush.messages",
-    "flush.ms", "follower.replication.throttled.replicas", "index.interval.bytes",
+    "compression.zstd.level", "delete.retention.ms", "errors.deadletterqueue.group.enable",
+    "file.delete.delay.ms", "flush.messages", "flush.ms",
+    "follower.replication.throttled.replicas", "index.interval.bytes",
     "leader.replication.throttled.replicas", "local.retention.bytes", "local.retention.ms",
-    "max.compaction.lag.ms", "max.message.bytes", "message.timestamp.after.max.ms",
-    "message.timestamp.before.max.ms", "message.timestamp.type", "min.cleanable.dirty.ratio",
-    "min.compaction.lag.ms", "min.insync.replicas", "preallocate", "remote.log.copy.disable",
-    "remote.log.delete.on.disable", "remote.storage.enable", "retention.bytes", "retention.ms",
-    "segment.bytes", "segment.index.bytes", "segment.jitter.ms", "segment.ms",
-    "unclean.leader.election.enable",
+    "max.compaction.lag.ms", "max.decompressed.message.bytes", "max.message.bytes",
+    "message.timestamp.after.max.ms", "message.timestamp.before.max.ms",
+    "message.timestamp.type", "min.cleanable.dirty.ratio", "min.compaction.lag.ms",
+    "min.insync.replicas", "preallocate", "remote.copy.lag.bytes", "remote.copy.lag.ms",
+    "remote.log.copy.disable", "remote.log.delete.on.disable", "remote.storage.enable",
+    "retention.bytes", "retention.ms", "segment.bytes", "segment.index.bytes",
+    "segment.jitter.ms", "segment.ms", "unclean.leader.election.enable",
 ))
 
 DURATION_KEYS = frozenset(k for k in TOPIC_CONFIG_KEYS if k.endswith(".ms"))

@@ -54,7 +54,7 @@ def second_broker(kafka, tmp_path):
                  "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
                  "username=\"admin\" password=\"%s\";\n" % kafka.admin_password)
     subprocess.run([os.path.join(kafka.home, "bin", "kafka-cluster.sh"), "unregister",
-                    "--bootstrap-server", kafka.bootstrap, "--config", props, "--id", str(NODE_ID)],
+                    "--bootstrap-server", kafka.bootstrap, "--command-config", props, "--id", str(NODE_ID)],
                    check=True, capture_output=True, env=broker._env())
 
 

@@ -55,6 +55,16 @@ def test_mirror_versions_match_role_defaults():
         assert str(defaults[name]) == version, "%s: %s=%s, mirror builds %s" % (role, name, defaults[name], version)
 
 
+def test_site_scenario_installs_the_previous_default_release():
+    """molecule/site upgrades from the mirror's previous release, so it must install that one."""
+    path = os.path.join(paths.ROOT, "molecule", "site", "inventory", "group_vars", "all", "site.yml")
+    with open(path, encoding="utf-8") as fh:
+        site = yaml.safe_load(fh)
+    previous = paths.versions()["KAFKA_PREVIOUS_VERSION"]
+    assert str(site["kafka_version"]) == previous, "%s: kafka_version=%s, mirror/versions.env KAFKA_PREVIOUS_VERSION=%s" % (
+        path, site["kafka_version"], previous)
+
+
 def test_role_variables_used_in_tasks_are_documented():
     """A `kafka_*`/`dapr_*` name read in tasks or templates must be a documented option, or a
     public fact that the role sets and its README documents under "Entry points and facts"."""
