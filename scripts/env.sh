@@ -3,7 +3,8 @@
 # EB_CACHE holds what is slow to make (toolchain, mirror, lab image), keyed by version.
 : "${EB_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/event-backbone}"
 EB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-EB_VENV="$EB_ROOT/.venv"
+# The Debian 13 controller (lab/controller.sh) sets its own, outside the checkout.
+: "${EB_VENV:=$EB_ROOT/.venv}"
 EB_MIRROR="$EB_CACHE/mirror"
 export EB_CACHE EB_ROOT EB_VENV EB_MIRROR
 export GOMODCACHE="$EB_CACHE/go/mod" GOCACHE="$EB_CACHE/go/build" GOFLAGS=-modcacherw

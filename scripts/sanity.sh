@@ -15,7 +15,10 @@ git ls-files -z --cached --others --exclude-standard -- . ':!.ansible' | xargs -
 # ansible-test lists the files to check with git when it finds a repository.
 git -C "$tree" init -q && git -C "$tree" add -A
 
-(cd "$tree" && ansible-test sanity --venv --python 3.11 --color no)
+# The toolchain's own Python: 3.11 on the host (ansible-core 2.19), 3.13 in the Debian 13
+# controller (2.20 and later run only on Python >= 3.12).
+python_version=$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+(cd "$tree" && ansible-test sanity --venv --python "$python_version" --color no)
 
 # A broken DOCUMENTATION or argument_specs makes --metadata-dump exit non-zero.
 ANSIBLE_COLLECTIONS_PATH="$work" ansible-doc --metadata-dump digital_fte.event_backbone > "$work/metadata.json"

@@ -5,12 +5,24 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 ANSIBLE_BUNDLE_VERSION=12.3.0 # the PyPI package that carries containers.podman
-req_hash=$(sha256sum < "$EB_ROOT/requirements.txt" | cut -c1-16)
-venv="$EB_CACHE/venv/py311-$req_hash"
+# EB_CORE (the Debian 13 controller, lab/controller.sh) swaps requirements.txt's ansible-core
+# for requirements-core$EB_CORE.txt's; the other pins are the same. One venv per Python,
+# ansible-core and requirements: py311-core2.19.14-<hash>, py313-core2.21.5-<hash>.
+if [ -n "${EB_CORE:-}" ]; then
+  core_req="$EB_ROOT/requirements-core$EB_CORE.txt"
+  [ -f "$core_req" ] || { echo "toolchain: no $core_req for EB_CORE=$EB_CORE" >&2; exit 2; }
+  reqs=$(grep -v '^ansible-core==' "$EB_ROOT/requirements.txt"; cat "$core_req")
+else
+  reqs=$(cat "$EB_ROOT/requirements.txt")
+fi
+core=$(grep -oE '^ansible-core==[0-9.]+' <<<"$reqs" | cut -d= -f3)
+py=$(python3 -c 'import sys; print("%d%d" % sys.version_info[:2])')
+req_hash=$(sha256sum <<<"$reqs" | cut -c1-16)
+venv="$EB_CACHE/venv/py$py-core$core-$req_hash"
 if [ ! -e "$venv/.complete" ]; then
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q -r "$EB_ROOT/requirements.txt"
+  "$venv/bin/pip" install -q -r /dev/stdin <<<"$reqs"
   touch "$venv/.complete"
 fi
 ln -sfn "$venv" "$EB_VENV"
