@@ -30,16 +30,12 @@ build_image() {
     echo "$image"
     return
   fi
-  local rootfs_tar="$EB_CACHE/controller/rootfs-$suite-$key.tar" mirror tmp
+  local rootfs_tar="$EB_CACHE/controller/rootfs-$suite-$key.tar" tmp
   if [ ! -f "$rootfs_tar" ]; then
-    mirror=$(grep -rhoE '^(URIs:|deb) +http[^ ]+/debian\b' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
-      | awk '{print $2}' | head -n1 || true)
-    mirror=${mirror:-http://deb.debian.org/debian}
     tmp=$(mktemp -d)
     # shellcheck disable=SC2064
     trap "rm -rf '$tmp'" EXIT
-    debootstrap --variant=minbase --include="$packages" "$suite" "$tmp/rootfs" "$mirror" >&2
-    rm -rf "$tmp"/rootfs/var/lib/apt/lists/* "$tmp"/rootfs/var/cache/apt/archives/*.deb
+    "$EB_ROOT/lab/rootfs.sh" "$suite" "$packages" "$tmp/rootfs"
     # podman-remote is the whole client: the scripts, containers.podman and Molecule call `podman`.
     ln -s /usr/bin/podman-remote "$tmp/rootfs/usr/local/bin/podman"
     mkdir -p "$EB_CACHE/controller"

@@ -37,13 +37,9 @@ if podman image exists "$image"; then
 fi
 rootfs_tar="$EB_CACHE/lab/rootfs-$suite-$key.tar"
 if [ ! -f "$rootfs_tar" ]; then
-  mirror=$(grep -rhoE '^(URIs:|deb) +http[^ ]+/debian\b' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
-    | awk '{print $2}' | head -n1 || true)
-  mirror=${mirror:-http://deb.debian.org/debian}
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
-  debootstrap --variant=minbase --include="$packages" "$suite" "$tmp/rootfs" "$mirror" >&2
-  rm -rf "$tmp"/rootfs/var/lib/apt/lists/* "$tmp"/rootfs/var/cache/apt/archives/*.deb
+  "$EB_ROOT/lab/rootfs.sh" "$suite" "$packages" "$tmp/rootfs"
   # Containers have no consoles to log in on, nor hardware to wait for; Ansible's sshd
   # runs per connection (lab/ssh-proxy), so no daemon listens.
   chroot "$tmp/rootfs" systemctl mask getty@tty1.service systemd-udevd.service \
