@@ -48,7 +48,7 @@ def gate(tmp_path):
     script.write_text(env.get_template("kafka-health.sh.j2").render(
         ansible_managed="managed", _kafka_home=str(home), _kafka_admin_properties="/dev/null",
         _kafka_bootstrap_servers="b1:9092", kafka_quorum_max_lag=50, kafka_quorum_max_lag_ms=10000,
-        _kafka_tools_heap="-Xmx64m", _kafka_tools_jvm_opts="-XX:TieredStopAtLevel=1"))
+        _kafka_tools_env={"KAFKA_HEAP_OPTS": "-Xmx64m"}))
     script.chmod(0o755)
     answers = tmp_path / "answers"
     answers.mkdir()
