@@ -13,31 +13,27 @@ import argparse
 import json
 import logging
 import os
+import pathlib
 import sys
 import time
 import uuid
 
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+# The collection's one kafka-python client setup (playbooks/files/fte_kafka.py).
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "playbooks" / "files"))
+import fte_kafka  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def transport(args):
     """Connection settings without SASL: TLS when a CA file is given."""
-    if args.cafile:
-        return {"bootstrap_servers": args.bootstrap.split(","), "security_protocol": "SSL", "ssl_cafile": args.cafile}
-    return {"bootstrap_servers": args.bootstrap.split(","), "security_protocol": "PLAINTEXT"}
+    return fte_kafka.settings(args.bootstrap, cafile=args.cafile or None)
 
 
-def auth(args, password=None):
-    config = transport(args)
-    config.update({
-        "security_protocol": "SASL_SSL" if args.cafile else "SASL_PLAINTEXT",
-        "sasl_mechanism": "SCRAM-SHA-512",
-        "sasl_plain_username": args.user,
-        "sasl_plain_password": args.password if password is None else password,
-    })
-    return config
+def auth(args):
+    return fte_kafka.settings(args.bootstrap, args.user, args.password, cafile=args.cafile or None)
 
 
 def ensure_topic(args, replication_factor, min_isr):
@@ -52,8 +48,8 @@ def ensure_topic(args, replication_factor, min_isr):
 
 
 def consume_all(args, idle_ms=10000):
-    consumer = KafkaConsumer(args.topic, group_id=None, auto_offset_reset="earliest",
-                             enable_auto_commit=False, consumer_timeout_ms=idle_ms, **auth(args))
+    consumer = fte_kafka.consumer(auth(args), auto_offset_reset="earliest", consumer_timeout_ms=idle_ms)
+    consumer.subscribe([args.topic])
     try:
         return [record.value.decode() for record in consumer]
     finally:

@@ -8,70 +8,53 @@
                                         containing NEEDLE arrives; print it (JSON), exit 1
                                         after TIMEOUT seconds without it
 
-The connection comes from the environment: KAFKA_BOOTSTRAP (comma list), KAFKA_USER and
-KAFKA_PASSWORD (SASL/SCRAM-SHA-512 over KAFKA_SECURITY_PROTOCOL, SASL_PLAINTEXT by default),
-so the password is never on a command line.
+The connection comes from the environment (KAFKA_BOOTSTRAP, KAFKA_USER, KAFKA_PASSWORD, ...:
+see fte_kafka.py), so the password is never on a command line.
 """
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 
-from kafka import KafkaConsumer, TopicPartition
-
-
-def consumer():
-    return KafkaConsumer(
-        bootstrap_servers=os.environ['KAFKA_BOOTSTRAP'].split(','),
-        security_protocol=os.environ.get('KAFKA_SECURITY_PROTOCOL', 'SASL_PLAINTEXT'),
-        sasl_mechanism='SCRAM-SHA-512',
-        sasl_plain_username=os.environ['KAFKA_USER'],
-        sasl_plain_password=os.environ['KAFKA_PASSWORD'],
-        enable_auto_commit=False,
-        group_id=None,
-    )
-
-
-def partitions(client, topic):
-    ids = client.partitions_for_topic(topic)
-    if not ids:
-        raise SystemExit('topic %s not found or not readable' % topic)
-    return [TopicPartition(topic, p) for p in sorted(ids)]
+import fte_kafka
 
 
 def end(topic):
-    client = consumer()
-    offsets = client.end_offsets(partitions(client, topic))
+    client = fte_kafka.consumer(fte_kafka.settings_from_env())
+    try:
+        offsets = client.end_offsets(fte_kafka.topic_partitions(client, [topic]))
+    finally:
+        client.close()
     print(json.dumps({str(tp.partition): offset for tp, offset in offsets.items()}))
+    return 0
 
 
 def find(topic, offsets, needle, timeout):
-    client = consumer()
-    start = json.loads(offsets)
-    tps = partitions(client, topic)
-    client.assign(tps)
-    for tp in tps:
-        client.seek(tp, int(start.get(str(tp.partition), 0)))
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for records in client.poll(timeout_ms=1000).values():
-            for record in records:
+    start = {(topic, int(p)): offset for p, offset in json.loads(offsets).items()}
+    client = fte_kafka.consumer(fte_kafka.settings_from_env())
+    try:
+        for batch in fte_kafka.batches(client, [topic], time.monotonic() + timeout, start):
+            for record in batch:
                 value = record.value.decode('utf-8', 'replace')
                 if needle in value:
                     print(json.dumps({'partition': record.partition, 'offset': record.offset, 'value': value}))
                     return 0
+    finally:
+        client.close()
     print('no record containing %s in %s within %ss' % (needle, topic, timeout))
     return 1
 
 
 def main(argv):
-    if len(argv) == 3 and argv[1] == 'end':
-        end(argv[2])
-        return 0
-    if len(argv) == 6 and argv[1] == 'find':
-        return find(argv[2], argv[3], argv[4], float(argv[5]))
+    try:
+        if len(argv) == 3 and argv[1] == 'end':
+            return end(argv[2])
+        if len(argv) == 6 and argv[1] == 'find':
+            return find(argv[2], argv[3], argv[4], float(argv[5]))
+    except (LookupError, ValueError) as exc:
+        print(exc)
+        return 1
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -70,6 +70,10 @@ requirements:
   - kafka-python >= 3.0 on the host that runs the module (the controller, or the host of
     C(delegate_to)).
 notes:
+  - The Kafka modules form the action group C(digital_fte.event_backbone.kafka), so one
+    C(module_defaults) entry for C(group/digital_fte.event_backbone.kafka), on the play or a
+    block, carries the connection for all of them - a dict of O(bootstrap_servers),
+    O(security_protocol), O(sasl_username) and O(sasl_password) - and the tasks leave it out.
   - The Admin API version is negotiated with the brokers (ApiVersions), so KRaft clusters need
     no C(api_version) setting.
   - When the first connection fails, the module probes the bootstrap servers directly (TCP, TLS,

@@ -110,12 +110,9 @@ author:
 """
 
 EXAMPLES = r"""
+# The connection: module_defaults for group/digital_fte.event_backbone.kafka (see the notes).
 - name: Let the orders service consume its topics
   digital_fte.event_backbone.kafka_acl:
-    bootstrap_servers: ["kafka1:9092"]
-    security_protocol: SASL_PLAINTEXT
-    sasl_username: admin
-    sasl_password: "{{ kafka_admin_password }}"
     acls:
       - principal: User:dapr-orders
         resource_type: topic
@@ -134,10 +131,6 @@ EXAMPLES = r"""
 
 - name: Grant the design's users their ACLs and delete every other binding of fte-* users
   digital_fte.event_backbone.kafka_acl:
-    bootstrap_servers: ["kafka1:9092"]
-    security_protocol: SASL_PLAINTEXT
-    sasl_username: admin
-    sasl_password: "{{ kafka_admin_password }}"
     acls:
       - principal: User:fte-gateway
         resource_type: topic

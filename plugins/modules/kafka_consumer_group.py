@@ -87,12 +87,9 @@ author:
 """
 
 EXAMPLES = r"""
+# The connection: module_defaults for group/digital_fte.event_backbone.kafka (see the notes).
 - name: Give each app its own group, starting where the shared group stopped
   digital_fte.event_backbone.kafka_consumer_group:
-    bootstrap_servers: ["kafka1:9092"]
-    security_protocol: SASL_PLAINTEXT
-    sasl_username: admin
-    sasl_password: "{{ kafka_admin_password }}"
     offsets_from: digital-fte
     groups:
       - name: digital-fte.fte-worker
@@ -102,10 +99,6 @@ EXAMPLES = r"""
 
 - name: Delete the shared group once no consumer is left in it
   digital_fte.event_backbone.kafka_consumer_group:
-    bootstrap_servers: ["kafka1:9092"]
-    security_protocol: SASL_PLAINTEXT
-    sasl_username: admin
-    sasl_password: "{{ kafka_admin_password }}"
     name: digital-fte
     state: absent
 """

@@ -46,12 +46,9 @@ author:
 """
 
 EXAMPLES = r"""
+# The connection: module_defaults for group/digital_fte.event_backbone.kafka (see the notes).
 - name: Read the cluster state
   digital_fte.event_backbone.kafka_info:
-    bootstrap_servers: ["kafka1:9092"]
-    security_protocol: SASL_PLAINTEXT
-    sasl_username: admin
-    sasl_password: "{{ kafka_admin_password }}"
   register: __kafka_info
 
 - name: Stop when a partition is under-replicated

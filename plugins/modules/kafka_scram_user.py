@@ -123,12 +123,9 @@ author:
 """
 
 EXAMPLES = r"""
+# The connection: module_defaults for group/digital_fte.event_backbone.kafka (see the notes).
 - name: Declare the application users
   digital_fte.event_backbone.kafka_scram_user:
-    bootstrap_servers: ["kafka1:9092"]
-    security_protocol: SASL_PLAINTEXT
-    sasl_username: admin
-    sasl_password: "{{ kafka_admin_password }}"
     users:
       - name: dapr-orders
         password: "{{ vault_dapr_orders_password }}"
@@ -138,19 +135,11 @@ EXAMPLES = r"""
 
 - name: Remove a user
   digital_fte.event_backbone.kafka_scram_user:
-    bootstrap_servers: ["kafka1:9092"]
-    security_protocol: SASL_PLAINTEXT
-    sasl_username: admin
-    sasl_password: "{{ kafka_admin_password }}"
     name: old-service
     state: absent
 
 - name: Declare the users of the design and delete the retired ones (fte-* not listed here)
   digital_fte.event_backbone.kafka_scram_user:
-    bootstrap_servers: ["kafka1:9092"]
-    security_protocol: SASL_PLAINTEXT
-    sasl_username: admin
-    sasl_password: "{{ kafka_admin_password }}"
     users:
       - name: fte-gateway
         password: "{{ vault_fte_gateway_password }}"

@@ -142,12 +142,9 @@ author:
 """
 
 EXAMPLES = r"""
+# The connection: module_defaults for group/digital_fte.event_backbone.kafka (see the notes).
 - name: Declare the event backbone topics
   digital_fte.event_backbone.kafka_topic:
-    bootstrap_servers: ["kafka1:9092"]
-    security_protocol: SASL_PLAINTEXT
-    sasl_username: admin
-    sasl_password: "{{ kafka_admin_password }}"
     name_pattern: "fte.{category}.{subcategory}"
     partitions: 6
     replication_factor: 3
@@ -164,13 +161,11 @@ EXAMPLES = r"""
 
 - name: Put one topic back on the cluster's default segment size
   digital_fte.event_backbone.kafka_topic:
-    bootstrap_servers: ["kafka1:9092"]
     name: fte.status.updates
     reset_config: [segment.bytes]
 
 - name: Delete a topic
   digital_fte.event_backbone.kafka_topic:
-    bootstrap_servers: ["kafka1:9092"]
     name: fte.sandbox.lifecycle
     state: absent
 """

@@ -14,6 +14,7 @@ import tarfile
 import time
 import uuid
 
+import fte_kafka
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
@@ -109,13 +110,8 @@ class KafkaServer:
         return "127.0.0.1:%d" % self.port
 
     def client_config(self, username=ADMIN_USER, password=None, mechanism="SCRAM-SHA-512"):
-        return {
-            "bootstrap_servers": self.bootstrap,
-            "security_protocol": "SASL_PLAINTEXT",
-            "sasl_mechanism": mechanism,
-            "sasl_plain_username": username,
-            "sasl_plain_password": self.admin_password if password is None else password,
-        }
+        return fte_kafka.settings(self.bootstrap, username, self.admin_password if password is None else password,
+                                  mechanism=mechanism)
 
     def _tls_properties(self, scram_login):
         """The SASL_SSL and SSL listeners; an SSL client's principal is its certificate's CN."""

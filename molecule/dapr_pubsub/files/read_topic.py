@@ -6,39 +6,29 @@ contains MARKER, as JSON. Exit 1 when no such record arrives within the timeout.
 Usage: read_topic.py BOOTSTRAP USER MECHANISM TOPIC MARKER   (password on stdin)
 """
 import json
+import pathlib
 import sys
 import time
 
-from kafka import KafkaConsumer, TopicPartition
+# The collection's one kafka-python client setup (playbooks/files/fte_kafka.py).
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "playbooks" / "files"))
+import fte_kafka  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def main():
     bootstrap, user, mechanism, topic, marker = sys.argv[1:6]
-    password = sys.stdin.read().strip()
-    consumer = KafkaConsumer(
-        bootstrap_servers=bootstrap, security_protocol="SASL_PLAINTEXT",
-        sasl_mechanism=mechanism, sasl_plain_username=user, sasl_plain_password=password,
-        enable_auto_commit=False, consumer_timeout_ms=2000)
+    consumer = fte_kafka.consumer(fte_kafka.settings(bootstrap, user, sys.stdin.read().strip(), mechanism=mechanism))
     try:
-        partitions = None
-        deadline = time.monotonic() + 60
-        while not partitions and time.monotonic() < deadline:
-            partitions = consumer.partitions_for_topic(topic)
-            if not partitions:
-                time.sleep(1)
-        if not partitions:
-            sys.exit("topic %s has no partitions visible to %s" % (topic, user))
-        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
-        consumer.assign(assigned)
-        consumer.seek_to_beginning(*assigned)
-        while time.monotonic() < deadline:
-            for record in consumer:
+        for batch in fte_kafka.batches(consumer, [topic], time.monotonic() + 60, wait=60):
+            for record in batch:
                 value = record.value.decode("utf-8", "replace")
                 if marker in value:
                     print(json.dumps({"partition": record.partition, "offset": record.offset,
                                       "value": json.loads(value)}))
                     return
         sys.exit("no record containing %s in %s" % (marker, topic))
+    except LookupError as exc:
+        sys.exit("%s (as %s)" % (exc, user))
     finally:
         consumer.close()
 

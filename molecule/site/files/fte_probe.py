@@ -1,8 +1,8 @@
 # Copyright: (c) 2026, Digital FTE platform team
 # Apache License 2.0 (see LICENSE)
 """Checks on the controller, with kafka-python, what the runbooks and the reference service
-did. The connection comes from the environment: KAFKA_BOOTSTRAP (comma list), KAFKA_USER,
-KAFKA_PASSWORD (SASL_PLAINTEXT, SCRAM-SHA-512). Each subcommand prints one JSON line and exits
+did. The connection comes from the environment (KAFKA_BOOTSTRAP, KAFKA_USER, KAFKA_PASSWORD, ...:
+see playbooks/files/fte_kafka.py). Each subcommand prints one JSON line and exits
 1 when its check fails.
 
   events RUN COUNT TIMEOUT   every task RUN-0..RUN-<COUNT-1> has a completion in
@@ -21,23 +21,20 @@ KAFKA_PASSWORD (SASL_PLAINTEXT, SCRAM-SHA-512). Each subcommand prints one JSON 
 """
 import json
 import os
+import pathlib
 import sys
 import time
 
-from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaAdminClient, KafkaProducer
 from kafka.errors import KafkaError, TopicAuthorizationFailedError
 
+# The collection's one kafka-python client setup (playbooks/files/fte_kafka.py).
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "playbooks" / "files"))
+import fte_kafka  # noqa: E402  pylint: disable=wrong-import-position
+
+CONNECTION = fte_kafka.settings_from_env()
+
 STATUS, AUDIT, COMPLETED = "fte.status.updates", "fte.audit.actions", "fte.results.completed"
-
-
-def connection(password=None):
-    return {
-        "bootstrap_servers": os.environ["KAFKA_BOOTSTRAP"].split(","),
-        "security_protocol": "SASL_PLAINTEXT",
-        "sasl_mechanism": "SCRAM-SHA-512",
-        "sasl_plain_username": os.environ["KAFKA_USER"],
-        "sasl_plain_password": os.environ["KAFKA_PASSWORD"] if password is None else password,
-    }
 
 
 def task_id_of(value):
@@ -60,15 +57,11 @@ def task_id_of(value):
 def read_until(topics, run, done, timeout):
     """Reads TOPICS from the beginning, collecting (topic, timestamp, offset, data) per task id
     of RUN, until done(tasks) or TIMEOUT seconds."""
-    consumer = KafkaConsumer(group_id=None, enable_auto_commit=False, consumer_timeout_ms=1000, **connection())
+    consumer = fte_kafka.consumer(CONNECTION)
     tasks = {}
     try:
-        parts = [TopicPartition(t, p) for t in topics for p in sorted(consumer.partitions_for_topic(t) or [])]
-        consumer.assign(parts)
-        consumer.seek_to_beginning(*parts)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for record in consumer:
+        for batch in fte_kafka.batches(consumer, topics, time.monotonic() + timeout):
+            for record in batch:
                 task_id, data = task_id_of(record.value)
                 if task_id and task_id.startswith(run + "-"):
                     tasks.setdefault(task_id, []).append((record.topic, record.timestamp, record.offset, data))
@@ -119,7 +112,7 @@ def count_ids(topic, run, expected, timeout):
 
 
 def group(name, members, timeout):
-    admin = KafkaAdminClient(**connection())
+    admin = KafkaAdminClient(**CONNECTION)
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -132,9 +125,9 @@ def group(name, members, timeout):
         admin.close()
 
 
-def login(password=None):
+def login():
     try:
-        admin = KafkaAdminClient(request_timeout_ms=8000, bootstrap_timeout_ms=10000, **connection(password))
+        admin = KafkaAdminClient(request_timeout_ms=8000, bootstrap_timeout_ms=10000, **CONNECTION)
         admin.list_topics()
         admin.close()
         return True, ""
@@ -144,7 +137,7 @@ def login(password=None):
 
 def acl(allowed, forbidden):
     outcome = {}
-    producer = KafkaProducer(acks="all", max_block_ms=15000, **connection())
+    producer = KafkaProducer(acks="all", max_block_ms=15000, **CONNECTION)
     for topic in (allowed, forbidden):
         try:
             producer.send(topic, b'{"acl_probe": true}').get(timeout=15)
