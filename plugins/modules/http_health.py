@@ -16,13 +16,6 @@ description:
     returns them in RV(unhealthy) so that a C(rescue) can read their logs.
   - Reads only; it changes nothing, so check mode runs it as well (a caller that has not started
     the services in check mode skips it).
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
 options:
   endpoints:
     description: The endpoints to wait for.
@@ -56,6 +49,7 @@ options:
     default: 5
 extends_documentation_fragment:
   - digital_fte.event_backbone.attributes
+  - digital_fte.event_backbone.attributes.info_module
 author:
   - Digital FTE platform team (@digital-fte)
 """

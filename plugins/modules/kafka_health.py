@@ -21,13 +21,6 @@ description:
   - A check that does not pass fails the task, naming every problem, so C(until) with
     C(retries) waits for it. A tool that fails never passes a check.
   - The rules are the ones M(digital_fte.event_backbone.kafka_info) applies with O(digital_fte.event_backbone.kafka_info#module:gather=health).
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
 options:
   check:
     description: Which gate.
@@ -59,6 +52,7 @@ options:
     default: 10000
 extends_documentation_fragment:
   - digital_fte.event_backbone.attributes
+  - digital_fte.event_backbone.attributes.info_module
 author:
   - Digital FTE platform team (@digital-fte)
 """

@@ -14,13 +14,6 @@ description:
     with their mechanisms, ACL bindings, and the health of the cluster with the metadata quorum,
     in one connection.
   - Changes nothing.
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
 options:
   gather:
     description:
@@ -62,6 +55,7 @@ options:
     default: 10000
 extends_documentation_fragment:
   - digital_fte.event_backbone.attributes
+  - digital_fte.event_backbone.attributes.info_module
   - digital_fte.event_backbone.kafka
 author:
   - Digital FTE platform team (@digital-fte)
