@@ -14,11 +14,12 @@ import tarfile
 import time
 import uuid
 
-import fte_kafka
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
 from tests.lib import paths
+
+fte_kafka = paths.load("playbooks/files/fte_kafka.py")
 
 ADMIN_USER = "admin"
 

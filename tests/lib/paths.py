@@ -1,4 +1,6 @@
-"""Where the project keeps what tests need: the cache and the mirror (scripts/env.sh)."""
+"""Where the project keeps what tests need: the cache and the mirror (scripts/env.sh), and the
+checkout's scripts that are no package (load)."""
+import importlib.util
 import os
 import re
 
@@ -28,3 +30,13 @@ def kafka_tarball():
 def dapr_tarball(binary):
     v = versions()
     return os.path.join(MIRROR, "dapr", "v" + v["DAPR_VERSION"], "%s_linux_amd64.tar.gz" % binary)
+
+
+def load(relative):
+    """The module in the checkout's file `relative` (a playbook's or an example's script, which
+    no package holds), imported by its path, for the tests and the benchmarks alike."""
+    path = os.path.join(ROOT, relative)
+    spec = importlib.util.spec_from_file_location(os.path.splitext(os.path.basename(path))[0], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -5,7 +5,6 @@
 events.py imports neither Dapr nor FastAPI, so these run in the project's venv without
 the service's requirements.
 """
-import importlib.util
 import json
 import os
 import re
@@ -16,10 +15,7 @@ import pytest
 
 from tests.lib import paths
 
-_SPEC = importlib.util.spec_from_file_location(
-    "fte_worker_events", os.path.join(paths.ROOT, "examples", "fte_service", "fte_worker", "events.py"))
-events = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(events)
+events = paths.load("examples/fte_service/fte_worker/events.py")
 
 TS = "2026-11-27T15:20:46.123Z"
 HOST = "app1"

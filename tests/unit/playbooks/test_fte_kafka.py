@@ -2,8 +2,11 @@
 # Apache License 2.0 (see LICENSE)
 """The connection settings of the one client setup of the probes and verifiers
 (playbooks/files/fte_kafka.py); tests/integration/test_kafka_probe.py reads a real broker."""
-import fte_kafka
 import pytest
+
+from tests.lib import paths
+
+fte_kafka = paths.load("playbooks/files/fte_kafka.py")
 
 SCRAM = {"sasl_mechanism": "SCRAM-SHA-512", "sasl_plain_username": "fte-app", "sasl_plain_password": "pw"}
 
