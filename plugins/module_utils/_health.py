@@ -98,11 +98,6 @@ def from_quorum(answer):
     return leader, rows
 
 
-def at_or_under_min_isr(partitions, min_isr):
-    """The partitions whose ISR is at most their topic's min.insync.replicas ({topic: n})."""
-    return [p for p in partitions if len(p["isr"]) <= int(min_isr.get(p["topic"], 1))]
-
-
 def under_min_isr(partitions, min_isr):
     """The partitions whose ISR is smaller than their topic's min.insync.replicas ({topic: n})."""
     return [p for p in partitions if len(p["isr"]) < int(min_isr.get(p["topic"], 1))]

@@ -93,9 +93,8 @@ def test_stop_blockers(partitions, node, blocking):
     assert _health.stop_blockers(partitions, node) == blocking
 
 
-def test_min_isr_selections():
+def test_under_min_isr():
     partitions = [part("a", 0, 1, [1, 2, 3], [1, 2]), part("a", 1, 1, [1, 2, 3], [1]), part("b", 0, 1, [1], [1])]
-    assert _health.at_or_under_min_isr(partitions, {"a": 2, "b": 1}) == partitions
     assert _health.under_min_isr(partitions, {"a": 2, "b": 1}) == [partitions[1]]
 
 
